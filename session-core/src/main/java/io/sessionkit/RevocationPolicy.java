@@ -1,0 +1,27 @@
+package io.sessionkit;
+
+/**
+ * Decides whether the session behind a verified access token is still live.
+ *
+ * <p>{@link #storeBacked(SessionStore, java.time.Duration)} asks the store (one round trip,
+ * recording activity at most once per touch interval); the JWT-only fallback that {@link
+ * SessionManager} uses while the store is unreachable trusts the token's signature and expiry,
+ * plus a local record of sessions ended during the outage. Implementations are thread-safe.
+ */
+public interface RevocationPolicy {
+
+  /**
+   * Checks the session of a token whose signature and expiry have already been verified.
+   *
+   * @throws SessionStoreUnavailableException when the policy needs the store and cannot reach it
+   */
+  SessionCheck check(TokenClaims claims);
+
+  /**
+   * The policy that asks the store, recording activity when the last record is at least {@code
+   * touchInterval} old. A token whose user does not own the session it names is refused.
+   */
+  static RevocationPolicy storeBacked(SessionStore store, java.time.Duration touchInterval) {
+    return new StoreRevocationPolicy(store, touchInterval);
+  }
+}
