@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,8 @@ public final class SessionManager {
     boolean newDevice =
         store.listByUser(userId).stream()
             .noneMatch(existing -> existing.userAgent().equals(client.userAgent()));
-    Instant now = clock.instant();
+    // stores keep milliseconds; a session must read back equal to what login returned
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Session draft =
         new Session(
             SessionIds.newSessionId(userId, random),

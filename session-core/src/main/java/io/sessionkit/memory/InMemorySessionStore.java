@@ -67,6 +67,10 @@ public final class InMemorySessionStore implements SessionStore {
     }
     ensureOpen();
     Instant now = clock.instant();
+    if (!session.isLiveAt(now)) {
+      throw new IllegalArgumentException(
+          "session " + session.id() + " ends at " + session.endsAt() + ", which is not after now");
+    }
     sweepIfDue(now);
     if (live(session.id(), now).isPresent()) {
       throw new IllegalArgumentException("a session with id " + session.id() + " exists");
@@ -76,9 +80,11 @@ public final class InMemorySessionStore implements SessionStore {
 
     List<Session> evicted = new ArrayList<>();
     if (maxSessionsPerUser > 0) {
-      List<Session> owned = liveOf(session.userId(), now);
-      for (int i = 0; i < owned.size() - maxSessionsPerUser; i++) {
-        Session oldest = owned.get(i);
+      // the new session is never its own victim: the oldest others go
+      List<Session> others = new ArrayList<>(liveOf(session.userId(), now));
+      others.remove(session);
+      for (int i = 0; i < others.size() + 1 - maxSessionsPerUser; i++) {
+        Session oldest = others.get(i);
         remove(oldest);
         evicted.add(oldest);
       }

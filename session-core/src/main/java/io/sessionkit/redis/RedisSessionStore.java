@@ -1,0 +1,420 @@
+package io.sessionkit.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.sessionkit.RefreshRotation;
+import io.sessionkit.Session;
+import io.sessionkit.SessionCreation;
+import io.sessionkit.SessionKitException;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.internal.RefreshState;
+import io.sessionkit.internal.SessionIds;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SessionStore} on Redis, shared by every instance of a service.
+ *
+ * <p>Layout (see {@code docs/redis-layout.md}): one string key {@code session:{tag}:<id>} per
+ * session holding its JSON, a hash {@code refresh:{tag}:<id>} with its refresh-token state, and a
+ * sorted set {@code user-sessions:{tag}:<user id>} indexing a user's sessions by creation time.
+ * {@code tag} is derived from the user id, so all keys of one user share a Redis Cluster hash
+ * slot. Every key has a TTL; nothing outlives the sessions it belongs to.
+ *
+ * <p>Every write that touches more than one key is one Lua script, so it is atomic. {@link
+ * #touch} (the per-request check) is one round trip and writes at most once per touch interval.
+ * No operation uses {@code KEYS} or {@code SCAN}.
+ *
+ * <p>Thread-safe; one multiplexed connection serves all threads. Each command waits at most the
+ * command timeout; an unreachable or slow Redis surfaces as {@link
+ * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands
+ * fail at once instead of queueing. Lettuce reconnects in the background.
+ *
+ * <p>Session ids must be ones {@link io.sessionkit.SessionManager} makes: they carry the user's
+ * hash tag.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
+
+  private static final RedisScript CREATE = RedisScript.load("create");
+  private static final RedisScript TOUCH = RedisScript.load("touch");
+  private static final RedisScript REVOKE = RedisScript.load("revoke");
+  private static final RedisScript REVOKE_ALL = RedisScript.load("revoke_all");
+  private static final RedisScript LIST = RedisScript.load("list");
+  private static final RedisScript ROTATE = RedisScript.load("rotate");
+
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final Clock clock;
+  private final Object connectLock = new Object();
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile boolean closed;
+
+  private RedisSessionStore(Builder b) {
+    this.uri = b.uri;
+    this.uri.setTimeout(b.commandTimeout);
+    this.clock = b.clock;
+    this.client = RedisClient.create();
+    this.client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // fail fast while disconnected instead of piling requests up behind a dead socket
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
+            .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
+            .build());
+  }
+
+  /** A builder; {@link Builder#uri(String)} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public SessionCreation create(Session session, String refreshTokenHash, int maxSessionsPerUser) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
+    if (maxSessionsPerUser < 0) {
+      throw new IllegalArgumentException("maxSessionsPerUser must be >= 0, but was " + maxSessionsPerUser);
+    }
+    String tag = SessionIds.userTag(session.userId());
+    if (!SessionIds.tagOf(session.id()).equals(Optional.of(tag))) {
+      throw new IllegalArgumentException(
+          "session id " + session.id() + " was not made by SessionIds for user " + session.userId());
+    }
+    long now = nowMillis();
+    long ends = session.endsAt().toEpochMilli();
+    if (ends <= now) {
+      throw new IllegalArgumentException(
+          "session " + session.id() + " ends at " + session.endsAt() + ", which is not after now");
+    }
+    List<Object> result =
+        run(
+            CREATE,
+            ScriptOutputType.MULTI,
+            new String[] {sessionKey(tag, session.id()), refreshKey(tag, session.id()), indexKey(tag, session.userId())},
+            SessionJson.write(session),
+            session.id(),
+            Long.toString(session.createdAt().toEpochMilli()),
+            Long.toString(session.expiresAt().toEpochMilli()),
+            Long.toString(ends),
+            Long.toString(session.idleTimeout().toMillis()),
+            refreshTokenHash,
+            session.userId(),
+            Long.toString(now),
+            Integer.toString(maxSessionsPerUser),
+            tag);
+    if ("exists".equals(result.get(0))) {
+      throw new IllegalArgumentException("a session with id " + session.id() + " exists");
+    }
+    List<Session> evicted = new ArrayList<>();
+    for (Object json : result.subList(1, result.size())) {
+      evicted.add(SessionJson.read((String) json));
+    }
+    return new SessionCreation(session, evicted);
+  }
+
+  @Override
+  public Optional<Session> find(String sessionId) {
+    Optional<String> tag = SessionIds.tagOf(sessionId);
+    if (tag.isEmpty()) {
+      return Optional.empty();
+    }
+    String json = call(redis -> redis.get(sessionKey(tag.get(), sessionId)));
+    Instant now = now();
+    return Optional.ofNullable(json).map(SessionJson::read).filter(s -> s.isLiveAt(now));
+  }
+
+  @Override
+  public Optional<Session> touch(String sessionId, Duration minInterval) {
+    Objects.requireNonNull(minInterval, "minInterval");
+    Optional<String> tag = SessionIds.tagOf(sessionId);
+    if (tag.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant now = now();
+    String json =
+        run(
+            TOUCH,
+            ScriptOutputType.VALUE,
+            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
+            Long.toString(now.toEpochMilli()),
+            SessionJson.time(now),
+            Long.toString(minInterval.toMillis()));
+    return Optional.ofNullable(json).map(SessionJson::read);
+  }
+
+  @Override
+  public List<Session> listByUser(String userId) {
+    String tag = SessionIds.userTag(userId);
+    List<Object> jsons =
+        run(LIST, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "list");
+    List<Session> sessions = new ArrayList<>(jsons.size());
+    for (Object json : jsons) {
+      sessions.add(SessionJson.read((String) json));
+    }
+    return sessions;
+  }
+
+  @Override
+  public int countByUser(String userId) {
+    String tag = SessionIds.userTag(userId);
+    Long count =
+        run(LIST, ScriptOutputType.INTEGER, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "count");
+    return Math.toIntExact(count);
+  }
+
+  @Override
+  public Optional<Session> revoke(String sessionId) {
+    Optional<String> tag = SessionIds.tagOf(sessionId);
+    if (tag.isEmpty()) {
+      return Optional.empty();
+    }
+    String json =
+        run(
+            REVOKE,
+            ScriptOutputType.VALUE,
+            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
+            sessionId,
+            Long.toString(nowMillis()),
+            tag.get());
+    return Optional.ofNullable(json).map(SessionJson::read);
+  }
+
+  @Override
+  public List<Session> revokeAllOfUser(String userId) {
+    String tag = SessionIds.userTag(userId);
+    List<Object> jsons =
+        run(REVOKE_ALL, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag);
+    List<Session> ended = new ArrayList<>(jsons.size());
+    for (Object json : jsons) {
+      ended.add(SessionJson.read((String) json));
+    }
+    return ended;
+  }
+
+  @Override
+  public RefreshRotation.Outcome rotateRefreshToken(RefreshRotation rotation) {
+    Objects.requireNonNull(rotation, "rotation");
+    String sessionId = rotation.sessionId();
+    Optional<String> tag = SessionIds.tagOf(sessionId);
+    if (tag.isEmpty()) {
+      return RefreshRotation.Outcome.notFound();
+    }
+    List<Object> result =
+        run(
+            ROTATE,
+            ScriptOutputType.MULTI,
+            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
+            sessionId,
+            rotation.presentedHash(),
+            rotation.nextHash(),
+            rotation.sealedNext(),
+            Long.toString(nowMillis()),
+            Long.toString(rotation.grace().toMillis()),
+            Integer.toString(RefreshState.MAX_RETIRED),
+            tag.get());
+    String status = (String) result.get(0);
+    if ("missing".equals(status)) {
+      return RefreshRotation.Outcome.notFound();
+    }
+    Session session = SessionJson.read((String) result.get(1));
+    switch (status) {
+      case "rotated":
+        return RefreshRotation.Outcome.rotated(session);
+      case "grace":
+        return RefreshRotation.Outcome.graceRetry(session, (String) result.get(2));
+      case "reuse":
+        return RefreshRotation.Outcome.reuseDetected(session);
+      case "invalid":
+        return RefreshRotation.Outcome.invalid(session);
+      default:
+        throw new SessionKitException("rotate script answered " + status);
+    }
+  }
+
+  /** Closes the connection and the client. Later calls fail. */
+  @Override
+  public void close() {
+    synchronized (connectLock) {
+      closed = true;
+      if (connection != null) {
+        connection.close();
+      }
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  static String sessionKey(String tag, String sessionId) {
+    return "session:{" + tag + "}:" + sessionId;
+  }
+
+  static String refreshKey(String tag, String sessionId) {
+    return "refresh:{" + tag + "}:" + sessionId;
+  }
+
+  static String indexKey(String tag, String userId) {
+    return "user-sessions:{" + tag + "}:" + userId;
+  }
+
+  // Stores keep milliseconds: that is what the JSON and the scripts hold.
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private long nowMillis() {
+    return now().toEpochMilli();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T run(RedisScript script, ScriptOutputType type, String[] keys, String... args) {
+    return call(
+        redis -> {
+          try {
+            return (T) redis.evalsha(script.sha(), type, keys, args);
+          } catch (RedisNoScriptException e) {
+            // first use on this server, or its script cache was flushed (e.g. after a restart)
+            return (T) redis.eval(script.source(), type, keys, args);
+          }
+        });
+  }
+
+  private interface Command<T> {
+    T apply(RedisCommands<String, String> redis);
+  }
+
+  private <T> T call(Command<T> command) {
+    try {
+      return command.apply(connection().sync());
+    } catch (RedisCommandExecutionException e) {
+      if (isTransient(e)) {
+        throw unavailable(e);
+      }
+      throw new SessionKitException("Redis refused a sessionkit command: " + e.getMessage(), e);
+    } catch (RedisException | CancellationException e) {
+      // timeouts, refused and lost connections; CancellationException comes from failovers
+      throw unavailable(e);
+    }
+  }
+
+  private static boolean isTransient(RedisCommandExecutionException e) {
+    String message = String.valueOf(e.getMessage());
+    for (String code : new String[] {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"}) {
+      if (message.startsWith(code)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private SessionStoreUnavailableException unavailable(Exception e) {
+    return new SessionStoreUnavailableException(
+        "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: " + e.getMessage(), e);
+  }
+
+  private StatefulRedisConnection<String, String> connection() {
+    StatefulRedisConnection<String, String> current = connection;
+    if (current != null) {
+      return current;
+    }
+    synchronized (connectLock) {
+      if (closed) {
+        throw new IllegalStateException("this RedisSessionStore is closed");
+      }
+      if (connection == null) {
+        connection = client.connect(StringCodec.UTF8, uri);
+        log.info("Connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+      }
+      return connection;
+    }
+  }
+
+  /**
+   * Builds a {@link RedisSessionStore}. Every setter validates its argument at once. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+
+    private RedisURI uri;
+    private Clock clock = Clock.systemUTC();
+    private Duration commandTimeout = Duration.ofMillis(500);
+    private Duration connectTimeout = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /**
+     * The Redis to use: {@code redis://[user:password@]host:port/db}, {@code rediss://…} for TLS,
+     * or {@code redis-sentinel://…#master}. Required. The password never appears in messages.
+     */
+    public Builder uri(String uri) {
+      Objects.requireNonNull(uri, "uri");
+      try {
+        this.uri = RedisURI.create(uri);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "uri must be redis://host:port, rediss://host:port or redis-sentinel://host:port#master, but could not be parsed",
+            e);
+      }
+      return this;
+    }
+
+    /** The clock that decides expiry. Default: {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The most time one command may take before the store counts as unavailable. Default: 500 ms. */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = positive(timeout, "commandTimeout");
+      return this;
+    }
+
+    /** The most time opening a connection may take. Default: 1 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * The store. It connects on first use, so it can be built while Redis is down.
+     *
+     * @throws IllegalStateException when no uri was given
+     */
+    public RedisSessionStore build() {
+      if (uri == null) {
+        throw new IllegalStateException("uri is required: call uri(\"redis://host:port\") before build()");
+      }
+      return new RedisSessionStore(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+      }
+      return value;
+    }
+  }
+}

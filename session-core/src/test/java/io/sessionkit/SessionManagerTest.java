@@ -1,0 +1,373 @@
+package io.sessionkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionkit.jwt.JwtTokenService;
+import io.sessionkit.jwt.SigningKey;
+import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.testing.MutableClock;
+import io.sessionkit.testing.OutageStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The facade's flows on the in-memory store; {@code SessionManagerRedisIT} runs them on Redis. */
+public class SessionManagerTest {
+
+  private static final ClientInfo LAPTOP = new ClientInfo("198.51.100.1", "Firefox on Linux");
+  private static final ClientInfo PHONE = new ClientInfo("198.51.100.2", "Safari on iOS");
+  private static final SigningKey KEY = SigningKey.hmacSha256("k1", "0123456789abcdef0123456789abcdef");
+
+  protected MutableClock clock;
+  protected OutageStore store;
+  protected final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+  private SessionManager manager;
+  private int userCounter;
+  private final String runId = Long.toString(System.nanoTime(), 36);
+
+  /** The store the manager under test runs on. */
+  protected SessionStore newStore(MutableClock clock) {
+    return InMemorySessionStore.create(clock);
+  }
+
+  @BeforeEach
+  void setUp() {
+    clock = MutableClock.atNow();
+    store = new OutageStore(newStore(clock));
+    manager = manager(b -> {});
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  private SessionManager manager(Consumer<SessionManager.Builder> settings) {
+    SessionManager.Builder builder =
+        SessionManager.builder()
+            .store(store)
+            .tokenService(JwtTokenService.builder().signingKey(KEY).clock(clock).build())
+            .clock(clock)
+            .listener(events::add);
+    settings.accept(builder);
+    return builder.build();
+  }
+
+  private String newUser() {
+    return "user-" + runId + "-" + (++userCounter);
+  }
+
+  private List<SessionEvent.Type> eventTypes() {
+    return events.stream().map(SessionEvent::type).toList();
+  }
+
+  @Test
+  void loginCreatesASessionWhoseAccessTokenAuthenticates() {
+    String user = newUser();
+    Login login = manager.login(user, Set.of("USER"), LAPTOP);
+
+    Authentication auth = manager.authenticate(login.accessToken().value());
+
+    assertThat(auth.status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(auth.session()).contains(login.session());
+    TokenClaims claims = auth.claims().orElseThrow();
+    assertThat(claims.userId()).isEqualTo(user);
+    assertThat(claims.sessionId()).isEqualTo(login.session().id());
+    assertThat(claims.roles()).containsExactly("USER");
+    assertThat(login.session().clientIp()).isEqualTo("198.51.100.1");
+    assertThat(login.session().userAgent()).isEqualTo("Firefox on Linux");
+    assertThat(login.session().expiresAt()).isEqualTo(login.session().createdAt().plus(Duration.ofDays(7)));
+    assertThat(login.refreshToken().value()).startsWith(login.session().id() + ".");
+    assertThat(login.refreshToken().toString()).doesNotContain(login.refreshToken().value());
+    assertThat(login.accessToken().toString()).doesNotContain(login.accessToken().value());
+    assertThat(manager.sessions(user)).containsExactly(login.session());
+  }
+
+  @Test
+  void revokedSessionIsRejectedOnNextRequest() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+
+    assertThat(manager.revoke(user, laptop.session().id(), PHONE)).isTrue();
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(events).last().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(SessionEvent.Type.REVOKED);
+      assertThat(e.reason()).contains(SessionEvent.RevocationReason.REVOKED);
+      assertThat(e.sessionId()).isEqualTo(laptop.session().id());
+      assertThat(e.client()).isEqualTo(PHONE);
+    });
+  }
+
+  @Test
+  void aUserCannotRevokeAnotherUsersSession() {
+    Login victim = manager.login(newUser(), Set.of(), LAPTOP);
+
+    assertThat(manager.revoke(newUser(), victim.session().id(), PHONE)).isFalse();
+    assertThat(manager.revoke(newUser(), "no-such-session", PHONE)).isFalse();
+
+    assertThat(manager.authenticate(victim.accessToken().value()).isAuthenticated()).isTrue();
+  }
+
+  @Test
+  void logoutEndsOnlyThatSession() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+
+    assertThat(manager.logout(laptop.session().id(), LAPTOP)).isTrue();
+    assertThat(manager.logout(laptop.session().id(), LAPTOP)).isFalse();
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.refresh(laptop.refreshToken().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+    assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
+  }
+
+  @Test
+  void logoutAllEndsEverySessionOfTheUserAndNoOneElses() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+    Login other = manager.login(newUser(), Set.of(), PHONE);
+
+    assertThat(manager.logoutAll(user, LAPTOP)).isEqualTo(2);
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(other.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(manager.sessions(user)).isEmpty();
+    assertThat(events)
+        .filteredOn(e -> e.type() == SessionEvent.Type.REVOKED)
+        .extracting(e -> e.reason().orElseThrow())
+        .containsExactly(SessionEvent.RevocationReason.LOGOUT_ALL, SessionEvent.RevocationReason.LOGOUT_ALL);
+  }
+
+  @Test
+  void refreshIssuesANewAccessTokenForTheSameSessionAndRotatesTheRefreshToken() {
+    Login login = manager.login(newUser(), Set.of("USER"), LAPTOP);
+    clock.advance(Duration.ofMinutes(14));
+
+    Refresh refresh = manager.refresh(login.refreshToken().value(), LAPTOP);
+
+    assertThat(refresh.status()).isEqualTo(Refresh.Status.REFRESHED);
+    AccessToken access = refresh.accessToken().orElseThrow();
+    assertThat(access.tokenId()).isNotEqualTo(login.accessToken().tokenId());
+    assertThat(refresh.refreshToken().orElseThrow().value()).isNotEqualTo(login.refreshToken().value());
+    Authentication auth = manager.authenticate(access.value());
+    assertThat(auth.claims().orElseThrow().sessionId()).isEqualTo(login.session().id());
+    assertThat(eventTypes()).endsWith(SessionEvent.Type.REFRESHED);
+  }
+
+  @Test
+  void previousRefreshTokenRetriedWithinTheGraceGetsTheSameRotatedToken() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    Refresh first = manager.refresh(login.refreshToken().value(), LAPTOP);
+    clock.advance(Duration.ofSeconds(5));
+
+    Refresh retry = manager.refresh(login.refreshToken().value(), LAPTOP);
+
+    assertThat(retry.status()).isEqualTo(Refresh.Status.REFRESHED);
+    assertThat(retry.refreshToken().orElseThrow().value())
+        .isEqualTo(first.refreshToken().orElseThrow().value());
+    assertThat(manager.refresh(first.refreshToken().orElseThrow().value(), LAPTOP).isRefreshed()).isTrue();
+  }
+
+  @Test
+  void reusedRefreshTokenAfterTheGraceRevokesTheSessionAndIsReported() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    Refresh rotated = manager.refresh(login.refreshToken().value(), LAPTOP);
+    clock.advance(Duration.ofSeconds(11));
+
+    Refresh reuse = manager.refresh(login.refreshToken().value(), PHONE);
+
+    assertThat(reuse.status()).isEqualTo(Refresh.Status.REUSE_DETECTED);
+    assertThat(reuse.session()).contains(login.session());
+    assertThat(manager.authenticate(rotated.accessToken().orElseThrow().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.refresh(rotated.refreshToken().orElseThrow().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+    assertThat(eventTypes())
+        .endsWith(SessionEvent.Type.REFRESH_REUSE_DETECTED, SessionEvent.Type.REVOKED);
+    assertThat(events).last().satisfies(e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.REFRESH_REUSE));
+  }
+
+  @Test
+  void twentyParallelRefreshesWithOneTokenAllGetTheSameRotatedToken() throws Exception {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    List<Callable<Refresh>> refreshes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      refreshes.add(() -> manager.refresh(login.refreshToken().value(), LAPTOP));
+    }
+
+    List<Refresh> results = SessionStoreContract.runTogether(refreshes);
+
+    assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(Refresh.Status.REFRESHED));
+    assertThat(results).extracting(r -> r.refreshToken().orElseThrow().value()).containsOnly(
+        results.get(0).refreshToken().orElseThrow().value());
+    assertThat(results).extracting(r -> r.accessToken().orElseThrow().tokenId()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void malformedAndForeignRefreshTokensAreInvalid() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    String sessionId = login.session().id();
+
+    for (String token : List.of("", "garbage", sessionId, sessionId + ".", sessionId + "." + "A".repeat(43),
+        "x".repeat(100_000), "\u00e9\u00e9.\u00e9", login.accessToken().value())) {
+      assertThat(manager.refresh(token, LAPTOP).status()).as(token.length() > 50 ? token.substring(0, 50) : token)
+          .isEqualTo(Refresh.Status.INVALID_TOKEN);
+    }
+    assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).isRefreshed()).isTrue();
+  }
+
+  @Test
+  void badAccessTokensAreRefusedWithTheirReason() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+
+    assertThat(manager.authenticate("").tokenStatus()).isEqualTo(TokenVerification.Status.MALFORMED);
+    assertThat(manager.authenticate("a.b.c").status()).isEqualTo(Authentication.Status.INVALID_TOKEN);
+    clock.advance(Duration.ofMinutes(16));
+    Authentication expired = manager.authenticate(login.accessToken().value());
+    assertThat(expired.status()).isEqualTo(Authentication.Status.INVALID_TOKEN);
+    assertThat(expired.tokenStatus()).isEqualTo(TokenVerification.Status.EXPIRED);
+  }
+
+  @Test
+  void loginBeyondTheLimitEvictsTheOldestSession() {
+    SessionManager limited = manager(b -> b.maxSessionsPerUser(2));
+    String user = newUser();
+    Login first = limited.login(user, Set.of(), LAPTOP);
+    clock.advance(Duration.ofSeconds(1));
+    Login second = limited.login(user, Set.of(), PHONE);
+    clock.advance(Duration.ofSeconds(1));
+
+    Login third = limited.login(user, Set.of(), PHONE);
+
+    assertThat(third.evicted()).containsExactly(first.session());
+    assertThat(limited.authenticate(first.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(limited.sessions(user)).containsExactly(second.session(), third.session());
+    assertThat(eventTypes()).endsWith(SessionEvent.Type.CREATED, SessionEvent.Type.EVICTED);
+  }
+
+  @Test
+  void aLoginFromAUserAgentNoLiveSessionUsesIsANewDevice() {
+    String user = newUser();
+    manager.login(user, Set.of(), LAPTOP);
+    manager.login(user, Set.of(), LAPTOP);
+    manager.login(user, Set.of(), PHONE);
+
+    assertThat(eventTypes())
+        .containsExactly(
+            SessionEvent.Type.CREATED, SessionEvent.Type.NEW_DEVICE_LOGIN,
+            SessionEvent.Type.CREATED,
+            SessionEvent.Type.CREATED, SessionEvent.Type.NEW_DEVICE_LOGIN);
+  }
+
+  @Test
+  void aFailingListenerDoesNotFailTheOperation() {
+    SessionManager withBadListener = manager(b -> b.listener(e -> {
+      throw new IllegalStateException("listener bug");
+    }));
+
+    Login login = withBadListener.login(newUser(), Set.of(), LAPTOP);
+
+    assertThat(withBadListener.authenticate(login.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(eventTypes()).contains(SessionEvent.Type.CREATED);
+  }
+
+  @Test
+  void idleSessionsEndAfterTheIdleTimeoutUnlessUsed() {
+    SessionManager idle = manager(b -> b.idleTimeout(Duration.ofMinutes(10)));
+    Login used = idle.login(newUser(), Set.of(), LAPTOP);
+    Login unused = idle.login(newUser(), Set.of(), LAPTOP);
+
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(idle.authenticate(used.accessToken().value()).isAuthenticated()).isTrue();
+    clock.advance(Duration.ofMinutes(6));
+
+    assertThat(idle.authenticate(used.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(idle.authenticate(unused.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+  }
+
+  @Test
+  void whileTheStoreIsDownJwtOnlyAcceptsValidTokensAndDenyRefusesThem() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    SessionManager denying = manager(b -> b.fallbackMode(FallbackMode.DENY));
+    store.goDown();
+
+    Authentication fallback = manager.authenticate(login.accessToken().value());
+    assertThat(fallback.status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(fallback.session()).isEmpty();
+    assertThat(denying.authenticate(login.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.STORE_UNAVAILABLE);
+    assertThat(manager.authenticate("forged.token.value").status())
+        .isEqualTo(Authentication.Status.INVALID_TOKEN);
+    assertThatThrownBy(() -> manager.login(newUser(), Set.of(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+    assertThatThrownBy(() -> denying.logout(login.session().id(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+  }
+
+  @Test
+  void aLogoutDuringAnOutageIsHonouredAtOnceOnThisInstanceAndUntilTheTokenExpires() {
+    String user = newUser();
+    Login loggedOut = manager.login(user, Set.of(), LAPTOP);
+    Login kept = manager.login(user, Set.of(), PHONE);
+    store.goDown();
+
+    assertThat(manager.logout(loggedOut.session().id(), LAPTOP)).isTrue();
+
+    assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.authenticate(kept.accessToken().value()).isAuthenticated()).isTrue();
+    store.comeBack();
+    assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+  }
+
+  @Test
+  void aLogoutAllDuringAnOutageRefusesEveryEarlierTokenOfTheUser() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+    Login other = manager.login(newUser(), Set.of(), PHONE);
+    store.goDown();
+
+    assertThat(manager.logoutAll(user, LAPTOP)).isZero();
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(other.accessToken().value()).isAuthenticated()).isTrue();
+  }
+
+  @Test
+  void builderRejectsMissingPartsAndBadSettingsWithTheRule() {
+    assertThatThrownBy(() -> SessionManager.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("store is required");
+    assertThatThrownBy(() -> SessionManager.builder().maxSessionsPerUser(-1))
+        .hasMessage("maxSessionsPerUser must be >= 0, but was -1");
+    assertThatThrownBy(() -> SessionManager.builder().sessionLifetime(Duration.ZERO))
+        .hasMessage("sessionLifetime must be > 0, but was PT0S");
+    assertThatThrownBy(() -> SessionManager.builder().refreshReuseGrace(Duration.ofSeconds(-1)))
+        .hasMessage("refreshReuseGrace must be >= 0, but was PT-1S");
+    assertThatThrownBy(() -> manager(b -> b.idleTimeout(Duration.ofSeconds(30))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("idleTimeout must be longer than touchInterval");
+  }
+}
