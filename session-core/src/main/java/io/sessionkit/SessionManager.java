@@ -45,6 +45,7 @@ public final class SessionManager {
   private final int maxSessionsPerUser;
   private final Duration refreshReuseGrace;
   private final List<SessionListener> listeners;
+  private final List<AuthenticationListener> authenticationListeners;
 
   private SessionManager(Builder b) {
     this.store = b.store;
@@ -59,6 +60,7 @@ public final class SessionManager {
     this.maxSessionsPerUser = b.maxSessionsPerUser;
     this.refreshReuseGrace = b.refreshReuseGrace;
     this.listeners = List.copyOf(b.listeners);
+    this.authenticationListeners = List.copyOf(b.authenticationListeners);
   }
 
   /** A builder; {@link Builder#store} and {@link Builder#tokenService} are required. */
@@ -123,6 +125,23 @@ public final class SessionManager {
    * activity recorded at most once per touch interval. Never throws for bad input.
    */
   public Authentication authenticate(String accessToken) {
+    if (authenticationListeners.isEmpty()) {
+      return check(accessToken);
+    }
+    long start = System.nanoTime();
+    Authentication result = check(accessToken);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    for (AuthenticationListener listener : authenticationListeners) {
+      try {
+        listener.onAuthentication(result, took);
+      } catch (RuntimeException e) {
+        log.warn("Authentication listener {} failed", listener, e);
+      }
+    }
+    return result;
+  }
+
+  private Authentication check(String accessToken) {
     TokenVerification verification = tokens.verify(accessToken);
     if (!verification.isValid()) {
       return Authentication.invalidToken(verification.status());
@@ -299,6 +318,11 @@ public final class SessionManager {
     return store;
   }
 
+  /** What authentication does while the store is unreachable. */
+  public FallbackMode fallbackMode() {
+    return fallbackMode;
+  }
+
   private void emitRevoked(
       Session session, ClientInfo client, Instant at, SessionEvent.RevocationReason reason) {
     dispatch(new SessionEvent(SessionEvent.Type.REVOKED, at, session, client, Optional.of(reason)));
@@ -335,6 +359,7 @@ public final class SessionManager {
     private Duration refreshReuseGrace = Duration.ofSeconds(10);
     private FallbackMode fallbackMode = FallbackMode.JWT_ONLY;
     private final List<SessionListener> listeners = new ArrayList<>();
+    private final List<AuthenticationListener> authenticationListeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -408,6 +433,12 @@ public final class SessionManager {
     /** Adds a listener for session events. */
     public Builder listener(SessionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds a listener told of every authentication and its duration, e.g. for metrics. */
+    public Builder authenticationListener(AuthenticationListener listener) {
+      authenticationListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

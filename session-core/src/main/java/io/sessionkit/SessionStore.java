@@ -69,6 +69,12 @@ public interface SessionStore extends AutoCloseable {
   /** Rotates a session's refresh token atomically; see {@link RefreshRotation}. */
   RefreshRotation.Outcome rotateRefreshToken(RefreshRotation rotation);
 
+  /**
+   * Whether the store answers right now, within its timeout. Never throws; for health checks
+   * and probes, not for the request path.
+   */
+  boolean ping();
+
   /** Releases connections the store owns. Calls after {@code close()} fail. */
   @Override
   void close();

@@ -290,6 +290,26 @@ public class SessionManagerTest {
   }
 
   @Test
+  void authenticationListenersHearEveryOutcome() {
+    List<Authentication.Status> heard = new CopyOnWriteArrayList<>();
+    SessionManager observed = manager(b -> b.authenticationListener((result, took) -> {
+      assertThat(took.isNegative()).isFalse();
+      heard.add(result.status());
+    }));
+    Login login = observed.login(newUser(), Set.of(), LAPTOP);
+
+    observed.authenticate(login.accessToken().value());
+    observed.authenticate("garbage");
+    observed.logout(login.session().id(), LAPTOP);
+    observed.authenticate(login.accessToken().value());
+
+    assertThat(heard).containsExactly(
+        Authentication.Status.AUTHENTICATED,
+        Authentication.Status.INVALID_TOKEN,
+        Authentication.Status.SESSION_ENDED);
+  }
+
+  @Test
   void idleSessionsEndAfterTheIdleTimeoutUnlessUsed() {
     SessionManager idle = manager(b -> b.idleTimeout(Duration.ofMinutes(10)));
     Login used = idle.login(newUser(), Set.of(), LAPTOP);

@@ -113,6 +113,11 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void aStoreThatIsUpAnswersPing() {
+    assertThat(store.ping()).isTrue();
+  }
+
+  @Test
   void unknownAndMalformedIdsAreNotFound() {
     assertThat(store.find(SessionIds.newSessionId(newUser(), RANDOM))).isEmpty();
     assertThat(store.find("")).isEmpty();

@@ -169,6 +169,12 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
+  /** True until the store is closed. */
+  @Override
+  public synchronized boolean ping() {
+    return !closed;
+  }
+
   /** Drops every session. Later calls fail. */
   @Override
   public synchronized void close() {

@@ -254,6 +254,16 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
+  /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
+  @Override
+  public boolean ping() {
+    try {
+      return "PONG".equals(call(RedisCommands::ping));
+    } catch (SessionStoreUnavailableException | IllegalStateException e) {
+      return false;
+    }
+  }
+
   /** Closes the connection and the client. Later calls fail. */
   @Override
   public void close() {

@@ -237,6 +237,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
       privateServer.stop();
       assertThatThrownBy(() -> broken.find(session.id()))
           .isInstanceOf(SessionStoreUnavailableException.class);
+      assertThat(broken.ping()).isFalse();
     }
   }
 

@@ -80,6 +80,11 @@ public final class OutageStore implements SessionStore {
   }
 
   @Override
+  public boolean ping() {
+    return !down && delegate.ping();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }
