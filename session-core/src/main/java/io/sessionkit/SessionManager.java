@@ -318,10 +318,15 @@ public final class SessionManager {
     return store;
   }
 
-  /** What authentication does while the store is unreachable. */
+  /**
+   * What this manager does while the store is unreachable, as configured with {@link
+   * Builder#fallbackMode(FallbackMode)}. Adapters use it to answer requests that need the store
+   * (such as a device list) in the same spirit as {@link #authenticate(String)} does.
+   */
   public FallbackMode fallbackMode() {
     return fallbackMode;
   }
+
 
   private void emitRevoked(
       Session session, ClientInfo client, Instant at, SessionEvent.RevocationReason reason) {

@@ -8,6 +8,10 @@ public class SessionStoreUnavailableException extends SessionKitException {
 
   private static final long serialVersionUID = 1L;
 
+  public SessionStoreUnavailableException(String message) {
+    super(message);
+  }
+
   public SessionStoreUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

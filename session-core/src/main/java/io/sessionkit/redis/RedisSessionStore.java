@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; one multiplexed connection serves all threads. Each command waits at most the
  * command timeout; an unreachable or slow Redis surfaces as {@link
  * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands
- * fail at once instead of queueing. Lettuce reconnects in the background.
+ * fail at once instead of queueing. After a few failures in a row a circuit breaker makes every
+ * call fail at once, drops the connection (it may be half-open) and probes Redis in the
+ * background until it answers, so an outage never makes each request wait for a timeout.
  *
  * <p>Session ids must be ones {@link io.sessionkit.SessionManager} makes: they carry the user's
  * hash tag.
@@ -70,6 +72,7 @@ public final class RedisSessionStore implements SessionStore {
   private final Object connectLock = new Object();
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile boolean closed;
+  private final CircuitBreaker breaker;
 
   private RedisSessionStore(Builder b) {
     this.uri = b.uri;
@@ -84,6 +87,7 @@ public final class RedisSessionStore implements SessionStore {
             .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
             .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
             .build());
+    this.breaker = new CircuitBreaker(b.failureThreshold, b.probeInterval, this::probe, this::dropConnection);
   }
 
   /** A builder; {@link Builder#uri(String)} is required. */
@@ -267,6 +271,7 @@ public final class RedisSessionStore implements SessionStore {
   /** Closes the connection and the client. Later calls fail. */
   @Override
   public void close() {
+    breaker.close();
     synchronized (connectLock) {
       closed = true;
       if (connection != null) {
@@ -315,16 +320,50 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private <T> T call(Command<T> command) {
+    if (breaker.isOpen()) {
+      throw new SessionStoreUnavailableException(
+          "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: it stopped answering and is being probed");
+    }
     try {
-      return command.apply(connection().sync());
+      T result = command.apply(connection().sync());
+      breaker.recordSuccess();
+      return result;
     } catch (RedisCommandExecutionException e) {
       if (isTransient(e)) {
-        throw unavailable(e);
+        throw failed(e);
       }
       throw new SessionKitException("Redis refused a sessionkit command: " + e.getMessage(), e);
     } catch (RedisException | CancellationException e) {
       // timeouts, refused and lost connections; CancellationException comes from failovers
-      throw unavailable(e);
+      throw failed(e);
+    }
+  }
+
+  private SessionStoreUnavailableException failed(Exception e) {
+    breaker.recordFailure(e);
+    return unavailable(e);
+  }
+
+  // The probe runs on the breaker's thread and bypasses it; a fresh connection is opened if the
+  // old one was dropped when the breaker opened.
+  private boolean probe() {
+    try {
+      return "PONG".equals(connection().sync().ping());
+    } catch (RedisException | IllegalStateException e) {
+      return false;
+    }
+  }
+
+  // A connection whose peer stopped answering may be half-open (a silent network drop): drop it
+  // rather than wait for TCP to notice, and let the next call connect afresh.
+  private void dropConnection() {
+    StatefulRedisConnection<String, String> dropped;
+    synchronized (connectLock) {
+      dropped = connection;
+      connection = null;
+    }
+    if (dropped != null) {
+      dropped.closeAsync();
     }
   }
 
@@ -370,6 +409,8 @@ public final class RedisSessionStore implements SessionStore {
     private Clock clock = Clock.systemUTC();
     private Duration commandTimeout = Duration.ofMillis(500);
     private Duration connectTimeout = Duration.ofSeconds(1);
+    private int failureThreshold = 2;
+    private Duration probeInterval = Duration.ofMillis(500);
 
     private Builder() {}
 
@@ -404,6 +445,24 @@ public final class RedisSessionStore implements SessionStore {
     /** The most time opening a connection may take. Default: 1 s. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How many failures in a row open the circuit breaker, after which calls fail at once until
+     * a background probe gets an answer. Default: 2.
+     */
+    public Builder failureThreshold(int failures) {
+      if (failures < 1) {
+        throw new IllegalArgumentException("failureThreshold must be >= 1, but was " + failures);
+      }
+      this.failureThreshold = failures;
+      return this;
+    }
+
+    /** How often the open circuit breaker asks Redis whether it is back. Default: 500 ms. */
+    public Builder probeInterval(Duration interval) {
+      this.probeInterval = positive(interval, "probeInterval");
       return this;
     }
 

@@ -242,6 +242,41 @@ class RedisSessionStoreIT extends SessionStoreContract {
   }
 
   @Test
+  void aRedisThatStopsAnsweringTripsTheBreakerAndItClosesWhenRedisAnswersAgain() throws Exception {
+    try (RedisServer privateServer = RedisServer.startLocal();
+        SessionStore store =
+            RedisSessionStore.builder()
+                .uri(privateServer.uri())
+                .commandTimeout(Duration.ofMillis(200))
+                .failureThreshold(2)
+                .probeInterval(Duration.ofMillis(100))
+                .build()) {
+      Session session = store.create(newSession(newUser()), hash("first"), 0).session();
+      privateServer.pause();
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> store.touch(session.id(), Duration.ZERO))
+            .isInstanceOf(SessionStoreUnavailableException.class);
+      }
+
+      for (int i = 0; i < 20; i++) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> store.touch(session.id(), Duration.ZERO))
+            .isInstanceOf(SessionStoreUnavailableException.class)
+            .hasMessageContaining("being probed");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(50));
+      }
+      assertThat(store.ping()).isFalse();
+
+      privateServer.resume();
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!store.ping() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(store.touch(session.id(), Duration.ZERO)).isPresent();
+    }
+  }
+
+  @Test
   void aStoreNeedsAUri() {
     assertThatThrownBy(() -> RedisSessionStore.builder().build())
         .isInstanceOf(IllegalStateException.class)
