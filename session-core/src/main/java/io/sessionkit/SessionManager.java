@@ -8,11 +8,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,22 +27,30 @@ import org.slf4j.LoggerFactory;
  * list. Built with {@link #builder()} from a {@link SessionStore} and a {@link TokenService}.
  *
  * <p>Expected outcomes (a bad or expired token, an ended session, a reused refresh token) are
- * returned as values. While the store is unreachable, {@link #authenticate(String)} follows the
- * {@link FallbackMode}; the other operations throw {@link SessionStoreUnavailableException},
- * except that in {@link FallbackMode#JWT_ONLY} a logout or logout-all is recorded locally and
- * honoured by this instance at once.
+ * returned as values.
  *
- * <p>Instances are immutable and thread-safe. Events go to the listeners after the store has
- * been changed, on the calling thread.
+ * <p>While the store is unreachable, {@link FallbackMode#DENY} refuses authentication and makes
+ * every other operation throw {@link SessionStoreUnavailableException}. {@link
+ * FallbackMode#JWT_ONLY} accepts verified tokens and keeps an outage record on this instance:
+ * logouts and logout-alls are honoured here at once; logins create sessions here; refreshes of
+ * sessions created here or seen lately rotate here. Once the store answers again the record is
+ * written to it every reconcile interval (see {@link #writeOutageRecord()}), and honoured until
+ * then, so an outage neither undoes a logout nor forgets a login. A revocation made on another
+ * instance during the outage is seen here only once the store is back.
+ *
+ * <p>Thread-safe. Events go to the listeners after the change, on the calling thread (for changes
+ * written after an outage, on the writer's thread). {@link #close()} stops the background writer.
  */
-public final class SessionManager {
+public final class SessionManager implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+
+  private static final int RECENT_SESSIONS = 10_000;
 
   private final SessionStore store;
   private final TokenService tokens;
   private final RevocationPolicy storePolicy;
-  private final JwtOnlyRevocationPolicy fallbackPolicy;
+  private final OutageJournal journal;
   private final FallbackMode fallbackMode;
   private final Clock clock;
   private final SecureRandom random;
@@ -44,14 +58,20 @@ public final class SessionManager {
   private final Duration idleTimeout;
   private final int maxSessionsPerUser;
   private final Duration refreshReuseGrace;
+  private final Duration reconcileInterval;
   private final List<SessionListener> listeners;
   private final List<AuthenticationListener> authenticationListeners;
+  // sessions seen lately, so a refresh during an outage can issue a token for them
+  private final Map<String, Session> recentSessions = new ConcurrentHashMap<>();
+  private final Object reconcilerLock = new Object();
+  private ScheduledExecutorService reconciler;
+  private boolean closed;
 
   private SessionManager(Builder b) {
     this.store = b.store;
     this.tokens = b.tokens;
     this.storePolicy = RevocationPolicy.storeBacked(b.store, b.touchInterval);
-    this.fallbackPolicy = new JwtOnlyRevocationPolicy(b.clock);
+    this.journal = new OutageJournal(b.clock, b.outageCapacity);
     this.fallbackMode = b.fallbackMode;
     this.clock = b.clock;
     this.random = b.random;
@@ -59,6 +79,7 @@ public final class SessionManager {
     this.idleTimeout = b.idleTimeout;
     this.maxSessionsPerUser = b.maxSessionsPerUser;
     this.refreshReuseGrace = b.refreshReuseGrace;
+    this.reconcileInterval = b.reconcileInterval;
     this.listeners = List.copyOf(b.listeners);
     this.authenticationListeners = List.copyOf(b.authenticationListeners);
   }
@@ -78,7 +99,11 @@ public final class SessionManager {
    * first access and refresh tokens. With a per-user limit, the user's oldest sessions beyond it
    * are evicted.
    *
-   * @throws SessionStoreUnavailableException when the store cannot be reached
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, the session is created
+   * on this instance and written to the store when it is back (the per-user limit applies then).
+   *
+   * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
+   *     FallbackMode#DENY}, or the local record of the outage is full
    */
   public Login login(
       String userId, Set<String> roles, ClientInfo client, Map<String, String> attributes) {
@@ -86,9 +111,6 @@ public final class SessionManager {
     Objects.requireNonNull(roles, "roles");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(attributes, "attributes");
-    boolean newDevice =
-        store.listByUser(userId).stream()
-            .noneMatch(existing -> existing.userAgent().equals(client.userAgent()));
     // stores keep milliseconds; a session must read back equal to what login returned
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Session draft =
@@ -104,8 +126,27 @@ public final class SessionManager {
             client.userAgent(),
             attributes);
     String secret = RefreshTokens.newSecret(random);
-    SessionCreation creation = store.create(draft, RefreshTokens.hash(secret), maxSessionsPerUser);
+    String hash = RefreshTokens.hash(secret);
+    boolean newDevice;
+    SessionCreation creation;
+    try {
+      newDevice =
+          store.listByUser(userId).stream()
+              .noneMatch(existing -> existing.userAgent().equals(client.userAgent()));
+      creation = store.create(draft, hash, maxSessionsPerUser);
+    } catch (SessionStoreUnavailableException e) {
+      if (fallbackMode == FallbackMode.DENY) {
+        throw e;
+      }
+      journal.recordLogin(draft, hash);
+      startReconciler();
+      log.warn("Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
+          draft.id(), userId);
+      newDevice = false;
+      creation = new SessionCreation(draft, List.of());
+    }
     Session session = creation.session();
+    remember(session);
     AccessToken access = tokens.issue(session);
     RefreshToken refresh =
         new RefreshToken(new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
@@ -122,7 +163,8 @@ public final class SessionManager {
 
   /**
    * Verifies an access token and checks that its session is live: one store round trip, with
-   * activity recorded at most once per touch interval. Never throws for bad input.
+   * activity recorded at most once per touch interval. Never throws for bad input, nor when the
+   * store is unreachable: that is answered according to the {@link FallbackMode}.
    */
   public Authentication authenticate(String accessToken) {
     if (authenticationListeners.isEmpty()) {
@@ -148,7 +190,7 @@ public final class SessionManager {
     }
     TokenClaims claims = verification.claims().orElseThrow();
     // an end recorded during an outage holds even once the store answers again
-    if (fallbackPolicy.isEnded(claims)) {
+    if (journal.isEnded(claims)) {
       return Authentication.sessionEnded(claims);
     }
     SessionCheck check;
@@ -158,10 +200,16 @@ public final class SessionManager {
       if (fallbackMode == FallbackMode.DENY) {
         return Authentication.storeUnavailable(claims);
       }
-      check = fallbackPolicy.check(claims);
+      check = journal.check(claims);
     }
-    return check.live()
-        ? Authentication.authenticated(claims, check.session())
+    if (check.live()) {
+      check.session().ifPresent(this::remember);
+      return Authentication.authenticated(claims, check.session());
+    }
+    // created here during an outage and not written to the store yet
+    Optional<Session> pending = journal.pendingSession(claims.sessionId());
+    return pending.isPresent()
+        ? Authentication.authenticated(claims, pending)
         : Authentication.sessionEnded(claims);
   }
 
@@ -171,7 +219,12 @@ public final class SessionManager {
    * that the immediately previous token, retried within the reuse grace, gets the same rotated
    * token again.
    *
-   * @throws SessionStoreUnavailableException when the store cannot be reached
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, sessions created during
+   * the outage and sessions this instance has seen lately are refreshed locally; the rotation
+   * is written to the store, and judged by it, when it is back.
+   *
+   * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
+   *     FallbackMode#DENY}, or the session is unknown on this instance during an outage
    */
   public Refresh refresh(String refreshToken, ClientInfo client) {
     Optional<RefreshTokens.Parts> parsed = RefreshTokens.parse(refreshToken);
@@ -187,7 +240,21 @@ public final class SessionManager {
             RefreshTokens.hash(next),
             RefreshTokens.seal(presented.secret(), next, random),
             refreshReuseGrace);
-    RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation);
+    RefreshRotation.Outcome outcome = journal.rotateLocally(rotation, Optional.empty()).orElse(null);
+    if (outcome == null) {
+      try {
+        outcome = store.rotateRefreshToken(rotation);
+      } catch (SessionStoreUnavailableException e) {
+        if (fallbackMode == FallbackMode.DENY) {
+          throw e;
+        }
+        outcome =
+            journal
+                .rotateLocally(rotation, Optional.ofNullable(recentSessions.get(presented.sessionId())))
+                .orElseThrow(() -> e);
+        startReconciler();
+      }
+    }
     Instant now = clock.instant();
     switch (outcome.status()) {
       case ROTATED:
@@ -203,6 +270,7 @@ public final class SessionManager {
       case REUSE_DETECTED:
         Session stolen = outcome.session().orElseThrow();
         log.warn("Refresh token reuse on session {} of user {}: session revoked", stolen.id(), stolen.userId());
+        recentSessions.remove(stolen.id());
         emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, client, now);
         emitRevoked(stolen, client, now, SessionEvent.RevocationReason.REFRESH_REUSE);
         return Refresh.refused(Refresh.Status.REUSE_DETECTED, Optional.of(stolen));
@@ -227,12 +295,24 @@ public final class SessionManager {
    * Ends one session, as its own logout.
    *
    * @return whether a live session was ended (or, during an outage in JWT-only mode, recorded
-   *     as ended on this instance)
+   *     as ended on this instance, to be written to the store when it is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}
    */
   public boolean logout(String sessionId, ClientInfo client) {
+    return end(sessionId, client, SessionEvent.RevocationReason.LOGOUT);
+  }
+
+  private boolean end(String sessionId, ClientInfo client, SessionEvent.RevocationReason reason) {
     Instant now = clock.instant();
+    recentSessions.remove(sessionId);
+    Optional<Session> local = journal.pendingSession(sessionId);
+    if (local.isPresent()) {
+      // never reached the store: forgetting it here is the whole logout
+      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), now);
+      emitRevoked(local.get(), client, now, reason);
+      return true;
+    }
     Optional<Session> ended;
     try {
       ended = store.revoke(sessionId);
@@ -240,19 +320,21 @@ public final class SessionManager {
       if (fallbackMode == FallbackMode.DENY) {
         throw e;
       }
-      fallbackPolicy.recordSessionEnded(sessionId, now.plus(tokens.accessTokenLifetime()));
-      log.warn("Session store unreachable: logout of session {} recorded on this instance only", sessionId);
+      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));
+      startReconciler();
+      log.warn("Session store unreachable: end of session {} recorded on this instance, to be written when it is back", sessionId);
       return true;
     }
-    ended.ifPresent(s -> emitRevoked(s, client, now, SessionEvent.RevocationReason.LOGOUT));
+    journal.forget(sessionId);
+    ended.ifPresent(s -> emitRevoked(s, client, now, reason));
     return ended.isPresent();
   }
 
   /**
    * Ends every session of the user ("log out everywhere").
    *
-   * @return how many sessions were ended; 0 when the end was only recorded locally during an
-   *     outage in JWT-only mode
+   * @return how many sessions were ended; during an outage in JWT-only mode, only those created
+   *     on this instance during it (the rest are ended when the store is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}
    */
@@ -270,18 +352,26 @@ public final class SessionManager {
 
   private int endAll(String userId, ClientInfo client, SessionEvent.RevocationReason reason) {
     Instant now = clock.instant();
-    List<Session> ended;
+    List<Session> ended = new ArrayList<>();
     try {
-      ended = store.revokeAllOfUser(userId);
+      ended.addAll(store.revokeAllOfUser(userId));
     } catch (SessionStoreUnavailableException e) {
       if (fallbackMode == FallbackMode.DENY) {
         throw e;
       }
-      fallbackPolicy.recordUserEnded(userId, now, now.plus(tokens.accessTokenLifetime()));
-      log.warn("Session store unreachable: end of all sessions of user {} recorded on this instance only", userId);
-      return 0;
+      List<Session> local = journal.recordUserEnded(userId, refuseTokensUntil(now), now.plus(sessionLifetime));
+      startReconciler();
+      log.warn("Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back", userId);
+      local.forEach(s -> emitRevoked(s, client, now, reason));
+      return local.size();
+    }
+    for (Session pending : journal.pendingSessionsOf(userId)) {
+      journal.recordSessionEnded(pending.id(), refuseTokensUntil(now), now);
+      ended.add(pending);
     }
     for (Session session : ended) {
+      recentSessions.remove(session.id());
+      journal.forget(session.id());
       emitRevoked(session, client, now, reason);
     }
     return ended.size();
@@ -294,23 +384,32 @@ public final class SessionManager {
    * @throws SessionStoreUnavailableException when the store cannot be reached
    */
   public boolean revoke(String userId, String sessionId, ClientInfo client) {
-    Optional<Session> owned = store.find(sessionId).filter(s -> s.userId().equals(userId));
-    if (owned.isEmpty()) {
-      return false;
-    }
-    Instant now = clock.instant();
-    Optional<Session> ended = store.revoke(sessionId);
-    ended.ifPresent(s -> emitRevoked(s, client, now, SessionEvent.RevocationReason.REVOKED));
-    return ended.isPresent();
+    Optional<Session> owned =
+        journal.pendingSession(sessionId).or(() -> store.find(sessionId))
+            .filter(s -> s.userId().equals(userId));
+    return owned.isPresent() && end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
   }
 
   /**
-   * The user's live sessions, oldest first.
+   * The user's live sessions, oldest first, including those created on this instance during an
+   * outage that are not written to the store yet.
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached
    */
   public List<Session> sessions(String userId) {
-    return store.listByUser(userId);
+    List<Session> pending = journal.pendingSessionsOf(userId);
+    List<Session> stored = store.listByUser(userId);
+    if (pending.isEmpty()) {
+      return stored;
+    }
+    List<Session> all = new ArrayList<>(stored);
+    for (Session session : pending) {
+      if (all.stream().noneMatch(s -> s.id().equals(session.id()))) {
+        all.add(session);
+      }
+    }
+    all.sort(Comparator.comparing(Session::createdAt).thenComparing(Session::id));
+    return all;
   }
 
   /** The store this manager uses. */
@@ -327,6 +426,179 @@ public final class SessionManager {
     return fallbackMode;
   }
 
+  /**
+   * Whether this instance holds changes made during an outage that are not in the store yet.
+   * They are written every reconcile interval once the store answers.
+   */
+  public boolean hasUnwrittenChanges() {
+    return journal.hasWritesPending();
+  }
+
+  /**
+   * Writes what this instance recorded during an outage to the store now, instead of waiting for
+   * the next reconcile interval. Sessions created during the outage become real sessions (the
+   * per-user limit applies then), rotations are replayed in order (so the store can still detect
+   * a reused token), and recorded ends are applied. Each change is applied once; what fails
+   * because the store is still unreachable is kept for the next attempt.
+   *
+   * @return whether everything recorded has been written
+   */
+  public boolean writeOutageRecord() {
+    synchronized (reconcilerLock) {
+      try {
+        reconcile();
+        return !journal.hasWritesPending();
+      } catch (SessionStoreUnavailableException e) {
+        return false;
+      }
+    }
+  }
+
+  private void reconcile() {
+    Instant now = clock.instant();
+    int created = 0;
+    int replayed = 0;
+    int ended = 0;
+    for (OutageJournal.LocalSession local : journal.createdToWrite()) {
+      Session session = local.session();
+      SessionCreation creation =
+          journal.whileLocked(() -> {
+            if (journal.pendingSession(session.id()).isEmpty() || !session.isLiveAt(clock.instant())) {
+              journal.createdWritten(session.id());
+              return null;
+            }
+            SessionCreation written;
+            try {
+              written = store.create(session, local.refresh().currentHash(), maxSessionsPerUser);
+            } catch (IllegalArgumentException alreadyThere) {
+              // an earlier attempt was applied but its answer lost
+              written = new SessionCreation(session, List.of());
+            }
+            journal.createdWritten(session.id());
+            return written;
+          });
+      if (creation != null) {
+        created++;
+        creation.evicted().forEach(s -> emit(SessionEvent.Type.EVICTED, s, ClientInfo.unknown(), now));
+      }
+    }
+    for (Map.Entry<String, OutageJournal.LocalRotations> entry : journal.rotationsToWrite()) {
+      journal.whileLocked(() -> {
+        replay(entry.getKey(), entry.getValue(), now);
+        journal.rotationsWritten(entry.getKey(), entry.getValue());
+        return null;
+      });
+      replayed++;
+    }
+    for (String sessionId : journal.endsToWrite()) {
+      store.revoke(sessionId)
+          .ifPresent(s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT));
+      journal.endWritten(sessionId);
+      ended++;
+    }
+    for (Map.Entry<String, OutageJournal.UserEnd> entry : journal.userEndsToWrite().entrySet()) {
+      for (Session session : store.listByUser(entry.getKey())) {
+        if (!session.createdAt().isAfter(entry.getValue().endedAt())) {
+          store.revoke(session.id())
+              .ifPresent(s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT_ALL));
+          ended++;
+        }
+      }
+      journal.userEndWritten(entry.getKey(), entry.getValue());
+    }
+    if (created + replayed + ended > 0) {
+      log.info(
+          "Session store is back: wrote what happened during the outage: {} sessions created, {} sessions' refresh rotations, {} sessions ended",
+          created, replayed, ended);
+    }
+  }
+
+  private void replay(String sessionId, OutageJournal.LocalRotations local, Instant now) {
+    for (RefreshRotation rotation : local.rotations()) {
+      // the store judges it as if it were happening now: a token rotated away before the outage
+      // is caught as reused, and a retry after a lost answer is a no-op
+      RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation);
+      switch (outcome.status()) {
+        case ROTATED:
+        case GRACE_RETRY:
+          continue;
+        case REUSE_DETECTED:
+          Session stolen = outcome.session().orElseThrow();
+          log.warn("Refresh token reuse on session {} of user {} found when writing the outage record: session revoked",
+              sessionId, stolen.userId());
+          emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, ClientInfo.unknown(), now);
+          emitRevoked(stolen, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
+          return;
+        case INVALID:
+          // refreshed during the outage with a token the session never had
+          store.revoke(sessionId).ifPresent(s -> {
+            log.warn("Session {} was refreshed during the outage with a token it never had: session revoked", sessionId);
+            emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
+          });
+          return;
+        case SESSION_NOT_FOUND:
+          log.warn("Session {} refreshed during the outage is no longer in the store (ended, or lost by the store)", sessionId);
+          return;
+        default:
+          throw new IllegalStateException("unknown rotation status " + outcome.status());
+      }
+    }
+  }
+
+  private void startReconciler() {
+    synchronized (reconcilerLock) {
+      if (reconciler != null || closed) {
+        return;
+      }
+      reconciler =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "sessionkit-outage-writer");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long period = reconcileInterval.toMillis();
+      reconciler.scheduleWithFixedDelay(
+          () -> {
+            if (journal.hasWritesPending()) {
+              try {
+                writeOutageRecord();
+              } catch (RuntimeException e) {
+                log.warn("Writing the outage record failed; retrying in {} ms", period, e);
+              }
+            }
+          },
+          period,
+          period,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Stops the background writer of the outage record. Does not close the store, which belongs
+   * to whoever built it.
+   */
+  @Override
+  public void close() {
+    synchronized (reconcilerLock) {
+      closed = true;
+      if (reconciler != null) {
+        reconciler.shutdownNow();
+      }
+    }
+  }
+
+  private Instant refuseTokensUntil(Instant now) {
+    return now.plus(tokens.accessTokenLifetime());
+  }
+
+  private void remember(Session session) {
+    if (recentSessions.size() >= RECENT_SESSIONS) {
+      // cheap, lock-free bound: forget about half, at random
+      recentSessions.keySet().removeIf(id -> ThreadLocalRandom.current().nextBoolean());
+    }
+    recentSessions.put(session.id(), session);
+  }
 
   private void emitRevoked(
       Session session, ClientInfo client, Instant at, SessionEvent.RevocationReason reason) {
@@ -363,6 +635,8 @@ public final class SessionManager {
     private int maxSessionsPerUser = 0;
     private Duration refreshReuseGrace = Duration.ofSeconds(10);
     private FallbackMode fallbackMode = FallbackMode.JWT_ONLY;
+    private Duration reconcileInterval = Duration.ofSeconds(1);
+    private int outageCapacity = 100_000;
     private final List<SessionListener> listeners = new ArrayList<>();
     private final List<AuthenticationListener> authenticationListeners = new ArrayList<>();
 
@@ -438,6 +712,28 @@ public final class SessionManager {
     /** Adds a listener for session events. */
     public Builder listener(SessionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * How often, once the store answers again, what happened during an outage is written to it.
+     * Default: 1 second.
+     */
+    public Builder reconcileInterval(Duration interval) {
+      this.reconcileInterval = positive(interval, "reconcileInterval");
+      return this;
+    }
+
+    /**
+     * The most logins and refreshed sessions held on this instance during an outage in {@link
+     * FallbackMode#JWT_ONLY}; beyond it logins and refreshes fail as in {@link
+     * FallbackMode#DENY}. Default: 100,000.
+     */
+    public Builder outageCapacity(int capacity) {
+      if (capacity < 0) {
+        throw new IllegalArgumentException("outageCapacity must be >= 0, but was " + capacity);
+      }
+      this.outageCapacity = capacity;
       return this;
     }
 

@@ -47,6 +47,7 @@ public class SessionManagerTest {
 
   @AfterEach
   void tearDown() {
+    manager.close();
     store.close();
   }
 
@@ -337,10 +338,186 @@ public class SessionManagerTest {
         .isEqualTo(Authentication.Status.STORE_UNAVAILABLE);
     assertThat(manager.authenticate("forged.token.value").status())
         .isEqualTo(Authentication.Status.INVALID_TOKEN);
-    assertThatThrownBy(() -> manager.login(newUser(), Set.of(), LAPTOP))
+    assertThatThrownBy(() -> denying.login(newUser(), Set.of(), LAPTOP))
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> denying.logout(login.session().id(), LAPTOP))
         .isInstanceOf(SessionStoreUnavailableException.class);
+    assertThatThrownBy(() -> denying.refresh(login.refreshToken().value(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+  }
+
+  @Test
+  void aLoginDuringAnOutageWorksAtOnceAndBecomesARealSessionWhenTheStoreIsBack() {
+    String user = newUser();
+    Login before = manager.login(user, Set.of(), LAPTOP);
+    clock.advance(Duration.ofSeconds(1));
+    store.goDown();
+
+    Login during = manager.login(user, Set.of(), PHONE);
+
+    assertThat(manager.authenticate(during.accessToken().value()).isAuthenticated()).isTrue();
+    store.comeBack();
+    // honoured and listed before it is written ...
+    assertThat(manager.hasUnwrittenChanges()).isTrue();
+    assertThat(manager.authenticate(during.accessToken().value()).session()).contains(during.session());
+    assertThat(manager.sessions(user)).containsExactly(before.session(), during.session());
+
+    assertThat(manager.writeOutageRecord()).isTrue();
+
+    // ... and a real session after
+    assertThat(manager.hasUnwrittenChanges()).isFalse();
+    assertThat(store.find(during.session().id())).contains(during.session());
+    assertThat(manager.sessions(user)).containsExactly(before.session(), during.session());
+    assertThat(manager.refresh(during.refreshToken().value(), PHONE).isRefreshed()).isTrue();
+    assertThat(manager.writeOutageRecord()).isTrue();
+    assertThat(store.find(during.session().id())).isPresent();
+  }
+
+  @Test
+  void sessionsCreatedDuringAnOutageRespectTheLimitWhenWritten() {
+    SessionManager limited = manager(b -> b.maxSessionsPerUser(1));
+    String user = newUser();
+    Login before = limited.login(user, Set.of(), LAPTOP);
+    store.goDown();
+    clock.advance(Duration.ofSeconds(1));
+    Login during = limited.login(user, Set.of(), PHONE);
+    store.comeBack();
+
+    assertThat(limited.writeOutageRecord()).isTrue();
+
+    assertThat(limited.sessions(user)).containsExactly(during.session());
+    assertThat(limited.authenticate(before.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(events).filteredOn(e -> e.type() == SessionEvent.Type.EVICTED)
+        .extracting(SessionEvent::sessionId).containsExactly(before.session().id());
+  }
+
+  @Test
+  void aLogoutDuringAnOutageIsWrittenToTheStoreWhenItIsBack() {
+    String user = newUser();
+    Login login = manager.login(user, Set.of(), LAPTOP);
+    store.goDown();
+    manager.logout(login.session().id(), LAPTOP);
+    store.comeBack();
+
+    assertThat(manager.writeOutageRecord()).isTrue();
+
+    assertThat(store.find(login.session().id())).isEmpty();
+    assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+    assertThat(events).last().satisfies(e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.LOGOUT));
+  }
+
+  @Test
+  void aLogoutOfASessionCreatedDuringTheOutageNeverReachesTheStore() {
+    String user = newUser();
+    store.goDown();
+    Login during = manager.login(user, Set.of(), LAPTOP);
+
+    assertThat(manager.logout(during.session().id(), LAPTOP)).isTrue();
+    store.comeBack();
+    manager.writeOutageRecord();
+
+    assertThat(store.find(during.session().id())).isEmpty();
+    assertThat(manager.sessions(user)).isEmpty();
+    assertThat(manager.authenticate(during.accessToken().value()).isAuthenticated()).isFalse();
+  }
+
+  @Test
+  void aLogoutAllDuringAnOutageEndsEveryEarlierSessionWhenTheStoreIsBackButNotLaterOnes() {
+    String user = newUser();
+    Login before = manager.login(user, Set.of(), LAPTOP);
+    store.goDown();
+    Login during = manager.login(user, Set.of(), PHONE);
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(manager.logoutAll(user, LAPTOP)).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    store.comeBack();
+    Login after = manager.login(user, Set.of(), LAPTOP);
+    assertThat(manager.writeOutageRecord()).isTrue();
+
+    assertThat(manager.sessions(user)).containsExactly(after.session());
+    assertThat(manager.authenticate(before.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(during.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(after.accessToken().value()).isAuthenticated()).isTrue();
+  }
+
+  @Test
+  void refreshesDuringAnOutageRotateLocallyAndAreReplayedToTheStore() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    manager.authenticate(login.accessToken().value());
+    store.goDown();
+
+    Refresh first = manager.refresh(login.refreshToken().value(), LAPTOP);
+    Refresh second = manager.refresh(first.refreshToken().orElseThrow().value(), LAPTOP);
+    assertThat(first.isRefreshed()).isTrue();
+    assertThat(second.isRefreshed()).isTrue();
+    store.comeBack();
+    assertThat(manager.writeOutageRecord()).isTrue();
+
+    clock.advance(Duration.ofSeconds(11));
+    Refresh third = manager.refresh(second.refreshToken().orElseThrow().value(), LAPTOP);
+    assertThat(third.isRefreshed()).isTrue();
+    assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.REUSE_DETECTED);
+  }
+
+  @Test
+  void aRefreshTokenRotatedAwayBeforeTheOutageIsCaughtWhenTheOutageIsWritten() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    Refresh legit = manager.refresh(login.refreshToken().value(), LAPTOP);
+    clock.advance(Duration.ofSeconds(11));
+    store.goDown();
+
+    // a thief with the old token is served while nothing can tell ...
+    assertThat(manager.refresh(login.refreshToken().value(), PHONE).isRefreshed()).isTrue();
+    store.comeBack();
+    manager.writeOutageRecord();
+
+    // ... and caught when the store can
+    assertThat(store.find(login.session().id())).isEmpty();
+    assertThat(manager.refresh(legit.refreshToken().orElseThrow().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+    assertThat(eventTypes()).contains(SessionEvent.Type.REFRESH_REUSE_DETECTED);
+  }
+
+  @Test
+  void aRefreshOfASessionThisInstanceNeverSawFailsDuringAnOutage() {
+    Login login = manager.login(newUser(), Set.of(), LAPTOP);
+    SessionManager other = manager(b -> {});
+    store.goDown();
+
+    assertThatThrownBy(() -> other.refresh(login.refreshToken().value(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+  }
+
+  @Test
+  void theOutageRecordIsBounded() {
+    SessionManager small = manager(b -> b.outageCapacity(1));
+    store.goDown();
+    small.login(newUser(), Set.of(), LAPTOP);
+
+    assertThatThrownBy(() -> small.login(newUser(), Set.of(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class)
+        .hasMessageContaining("1 logins and refreshes are already held locally");
+  }
+
+  @Test
+  void theOutageRecordIsWrittenInTheBackgroundOnceTheStoreIsBack() throws Exception {
+    try (SessionManager background = manager(b -> b.reconcileInterval(Duration.ofMillis(50)))) {
+      store.goDown();
+      Login during = background.login(newUser(), Set.of(), LAPTOP);
+      store.comeBack();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (background.hasUnwrittenChanges() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+
+      assertThat(background.hasUnwrittenChanges()).isFalse();
+      assertThat(store.find(during.session().id())).contains(during.session());
+    }
   }
 
   @Test

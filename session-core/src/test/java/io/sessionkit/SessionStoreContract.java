@@ -361,6 +361,19 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void theSameRotationSentAgainAfterTheGraceIsARetryNotTheft() {
+    Session session = created(newUser());
+    store.rotateRefreshToken(rotation(session.id(), "first", "second"));
+    clock.advance(GRACE.multipliedBy(100));
+
+    RefreshRotation.Outcome again = store.rotateRefreshToken(rotation(session.id(), "first", "second"));
+
+    assertThat(again.status()).isEqualTo(RefreshRotation.Status.GRACE_RETRY);
+    assertThat(again.sealedNext()).contains("sealed:second");
+    assertThat(store.find(session.id())).isPresent();
+  }
+
+  @Test
   void previousTokenAfterTheGraceIsReuseAndRevokesTheSession() {
     String user = newUser();
     Session session = created(user);

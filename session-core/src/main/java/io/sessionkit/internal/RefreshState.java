@@ -46,6 +46,10 @@ public final class RefreshState {
       return RefreshRotation.Status.ROTATED;
     }
     if (previous.isPresent() && presented.equals(previous.get())) {
+      if (rotation.nextHash().equals(current)) {
+        // the very rotation that was applied, sent again: its answer was lost
+        return RefreshRotation.Status.GRACE_RETRY;
+      }
       return now.isAfter(rotatedAt.plus(rotation.grace()))
           ? RefreshRotation.Status.REUSE_DETECTED
           : RefreshRotation.Status.GRACE_RETRY;
@@ -53,6 +57,11 @@ public final class RefreshState {
     return retired.contains(presented)
         ? RefreshRotation.Status.REUSE_DETECTED
         : RefreshRotation.Status.INVALID;
+  }
+
+  /** The hash of the current token. */
+  public String currentHash() {
+    return current;
   }
 
   /** The successor sealed at the last rotation. */
