@@ -1,17 +1,7 @@
 package io.sessionkit.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCreation;
@@ -28,9 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SessionStore} on Redis, shared by every instance of a service.
@@ -57,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisSessionStore implements SessionStore {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
-
   private static final RedisScript CREATE = RedisScript.load("create");
   private static final RedisScript TOUCH = RedisScript.load("touch");
   private static final RedisScript REVOKE = RedisScript.load("revoke");
@@ -66,28 +51,12 @@ public final class RedisSessionStore implements SessionStore {
   private static final RedisScript LIST = RedisScript.load("list");
   private static final RedisScript ROTATE = RedisScript.load("rotate");
 
-  private final RedisClient client;
-  private final RedisURI uri;
+  private final RedisBackend redis;
   private final Clock clock;
-  private final Object connectLock = new Object();
-  private volatile StatefulRedisConnection<String, String> connection;
-  private volatile boolean closed;
-  private final CircuitBreaker breaker;
 
   private RedisSessionStore(Builder b) {
-    this.uri = b.uri;
-    this.uri.setTimeout(b.commandTimeout);
+    this.redis = new RedisBackend(b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
     this.clock = b.clock;
-    this.client = RedisClient.create();
-    this.client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            // fail fast while disconnected instead of piling requests up behind a dead socket
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
-            .build());
-    this.breaker = new CircuitBreaker(b.failureThreshold, b.probeInterval, this::probe, this::dropConnection);
   }
 
   /** A builder; {@link Builder#uri(String)} is required. */
@@ -114,7 +83,7 @@ public final class RedisSessionStore implements SessionStore {
           "session " + session.id() + " ends at " + session.endsAt() + ", which is not after now");
     }
     List<Object> result =
-        run(
+        redis.run(
             CREATE,
             ScriptOutputType.MULTI,
             new String[] {sessionKey(tag, session.id()), refreshKey(tag, session.id()), indexKey(tag, session.userId())},
@@ -145,7 +114,7 @@ public final class RedisSessionStore implements SessionStore {
     if (tag.isEmpty()) {
       return Optional.empty();
     }
-    String json = call(redis -> redis.get(sessionKey(tag.get(), sessionId)));
+    String json = redis.call(commands -> commands.get(sessionKey(tag.get(), sessionId)));
     Instant now = now();
     return Optional.ofNullable(json).map(SessionJson::read).filter(s -> s.isLiveAt(now));
   }
@@ -159,7 +128,7 @@ public final class RedisSessionStore implements SessionStore {
     }
     Instant now = now();
     String json =
-        run(
+        redis.run(
             TOUCH,
             ScriptOutputType.VALUE,
             new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
@@ -173,7 +142,7 @@ public final class RedisSessionStore implements SessionStore {
   public List<Session> listByUser(String userId) {
     String tag = SessionIds.userTag(userId);
     List<Object> jsons =
-        run(LIST, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "list");
+        redis.run(LIST, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "list");
     List<Session> sessions = new ArrayList<>(jsons.size());
     for (Object json : jsons) {
       sessions.add(SessionJson.read((String) json));
@@ -185,7 +154,7 @@ public final class RedisSessionStore implements SessionStore {
   public int countByUser(String userId) {
     String tag = SessionIds.userTag(userId);
     Long count =
-        run(LIST, ScriptOutputType.INTEGER, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "count");
+        redis.run(LIST, ScriptOutputType.INTEGER, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "count");
     return Math.toIntExact(count);
   }
 
@@ -196,7 +165,7 @@ public final class RedisSessionStore implements SessionStore {
       return Optional.empty();
     }
     String json =
-        run(
+        redis.run(
             REVOKE,
             ScriptOutputType.VALUE,
             new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
@@ -210,7 +179,7 @@ public final class RedisSessionStore implements SessionStore {
   public List<Session> revokeAllOfUser(String userId) {
     String tag = SessionIds.userTag(userId);
     List<Object> jsons =
-        run(REVOKE_ALL, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag);
+        redis.run(REVOKE_ALL, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag);
     List<Session> ended = new ArrayList<>(jsons.size());
     for (Object json : jsons) {
       ended.add(SessionJson.read((String) json));
@@ -227,7 +196,7 @@ public final class RedisSessionStore implements SessionStore {
       return RefreshRotation.Outcome.notFound();
     }
     List<Object> result =
-        run(
+        redis.run(
             ROTATE,
             ScriptOutputType.MULTI,
             new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
@@ -261,24 +230,18 @@ public final class RedisSessionStore implements SessionStore {
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
   @Override
   public boolean ping() {
-    try {
-      return "PONG".equals(call(RedisCommands::ping));
-    } catch (SessionStoreUnavailableException | IllegalStateException e) {
-      return false;
-    }
+    return redis.ping();
   }
 
   /** Closes the connection and the client. Later calls fail. */
   @Override
   public void close() {
-    breaker.close();
-    synchronized (connectLock) {
-      closed = true;
-      if (connection != null) {
-        connection.close();
-      }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
+    redis.close();
+  }
+
+  /** The connection, for other sessionkit parts that keep data in the same Redis. */
+  RedisBackend backend() {
+    return redis;
   }
 
   static String sessionKey(String tag, String sessionId) {
@@ -300,103 +263,6 @@ public final class RedisSessionStore implements SessionStore {
 
   private long nowMillis() {
     return now().toEpochMilli();
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T run(RedisScript script, ScriptOutputType type, String[] keys, String... args) {
-    return call(
-        redis -> {
-          try {
-            return (T) redis.evalsha(script.sha(), type, keys, args);
-          } catch (RedisNoScriptException e) {
-            // first use on this server, or its script cache was flushed (e.g. after a restart)
-            return (T) redis.eval(script.source(), type, keys, args);
-          }
-        });
-  }
-
-  private interface Command<T> {
-    T apply(RedisCommands<String, String> redis);
-  }
-
-  private <T> T call(Command<T> command) {
-    if (breaker.isOpen()) {
-      throw new SessionStoreUnavailableException(
-          "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: it stopped answering and is being probed");
-    }
-    try {
-      T result = command.apply(connection().sync());
-      breaker.recordSuccess();
-      return result;
-    } catch (RedisCommandExecutionException e) {
-      if (isTransient(e)) {
-        throw failed(e);
-      }
-      throw new SessionKitException("Redis refused a sessionkit command: " + e.getMessage(), e);
-    } catch (RedisException | CancellationException e) {
-      // timeouts, refused and lost connections; CancellationException comes from failovers
-      throw failed(e);
-    }
-  }
-
-  private SessionStoreUnavailableException failed(Exception e) {
-    breaker.recordFailure(e);
-    return unavailable(e);
-  }
-
-  // The probe runs on the breaker's thread and bypasses it; a fresh connection is opened if the
-  // old one was dropped when the breaker opened.
-  private boolean probe() {
-    try {
-      return "PONG".equals(connection().sync().ping());
-    } catch (RedisException | IllegalStateException e) {
-      return false;
-    }
-  }
-
-  // A connection whose peer stopped answering may be half-open (a silent network drop): drop it
-  // rather than wait for TCP to notice, and let the next call connect afresh.
-  private void dropConnection() {
-    StatefulRedisConnection<String, String> dropped;
-    synchronized (connectLock) {
-      dropped = connection;
-      connection = null;
-    }
-    if (dropped != null) {
-      dropped.closeAsync();
-    }
-  }
-
-  private static boolean isTransient(RedisCommandExecutionException e) {
-    String message = String.valueOf(e.getMessage());
-    for (String code : new String[] {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"}) {
-      if (message.startsWith(code)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private SessionStoreUnavailableException unavailable(Exception e) {
-    return new SessionStoreUnavailableException(
-        "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: " + e.getMessage(), e);
-  }
-
-  private StatefulRedisConnection<String, String> connection() {
-    StatefulRedisConnection<String, String> current = connection;
-    if (current != null) {
-      return current;
-    }
-    synchronized (connectLock) {
-      if (closed) {
-        throw new IllegalStateException("this RedisSessionStore is closed");
-      }
-      if (connection == null) {
-        connection = client.connect(StringCodec.UTF8, uri);
-        log.info("Connected to Redis at {}:{}", uri.getHost(), uri.getPort());
-      }
-      return connection;
-    }
   }
 
   /**

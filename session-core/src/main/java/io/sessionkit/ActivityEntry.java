@@ -1,0 +1,101 @@
+package io.sessionkit;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One line of a user's activity feed ("your account was logged in from a new device").
+ *
+ * @param userId whose feed it belongs to
+ * @param type what happened
+ * @param at when
+ * @param ip the client address, or an empty string when unknown
+ * @param userAgent the client's user agent, or an empty string when unknown
+ * @param sessionId the session concerned, when there is one
+ */
+public record ActivityEntry(
+    String userId, Type type, Instant at, String ip, String userAgent, Optional<String> sessionId) {
+
+  /** What happened, with the name an API shows for it. */
+  public enum Type {
+    LOGIN("login"),
+    LOGIN_FAILED("login_failed"),
+    NEW_DEVICE_LOGIN("new_device_login"),
+    LOGOUT("logout"),
+    LOGOUT_ALL("logout_all"),
+    SESSION_REVOKED("session_revoked"),
+    SESSION_EVICTED("session_evicted"),
+    REFRESH_REUSE_DETECTED("refresh_reuse_detected");
+
+    private final String wireName;
+
+    Type(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** The lower-case name APIs and the stored entries use, e.g. {@code new_device_login}. */
+    public String wireName() {
+      return wireName;
+    }
+
+    /** The type with this wire name. */
+    public static Optional<Type> fromWireName(String name) {
+      for (Type type : values()) {
+        if (type.wireName.equals(name)) {
+          return Optional.of(type);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  public ActivityEntry {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(ip, "ip");
+    Objects.requireNonNull(userAgent, "userAgent");
+    Objects.requireNonNull(sessionId, "sessionId");
+  }
+
+  /**
+   * The entry a session event becomes in its user's feed, or empty for events the feed leaves
+   * out (refreshes).
+   */
+  public static Optional<ActivityEntry> of(SessionEvent event) {
+    Type type;
+    switch (event.type()) {
+      case CREATED:
+        type = Type.LOGIN;
+        break;
+      case NEW_DEVICE_LOGIN:
+        type = Type.NEW_DEVICE_LOGIN;
+        break;
+      case EVICTED:
+        type = Type.SESSION_EVICTED;
+        break;
+      case REFRESH_REUSE_DETECTED:
+        type = Type.REFRESH_REUSE_DETECTED;
+        break;
+      case REVOKED:
+        switch (event.reason().orElseThrow()) {
+          case LOGOUT:
+            type = Type.LOGOUT;
+            break;
+          case LOGOUT_ALL:
+            type = Type.LOGOUT_ALL;
+            break;
+          default:
+            type = Type.SESSION_REVOKED;
+        }
+        break;
+      default:
+        return Optional.empty();
+    }
+    return Optional.of(
+        new ActivityEntry(
+            event.userId(), type, event.at(), event.client().ip(), event.client().userAgent(),
+            Optional.of(event.sessionId())));
+  }
+}
