@@ -70,6 +70,18 @@ final class OutageJournal implements RevocationPolicy {
         && !claims.issuedAt().isAfter(end.endedAt());
   }
 
+  /** Whether this instance recorded the end of this session, by id. */
+  boolean endedHere(String sessionId) {
+    Instant until = refuseTokensOfSession.get(sessionId);
+    return endsToWrite.containsKey(sessionId) || (until != null && clock.instant().isBefore(until));
+  }
+
+  /** Whether this instance recorded the end of this session, by id or by a logout-all of its user. */
+  boolean endedHere(Session session) {
+    UserEnd end = userEnds.get(session.userId());
+    return endedHere(session.id()) || (end != null && !session.createdAt().isAfter(end.endedAt()));
+  }
+
   /** Whether anything still has to be written to the store. */
   boolean hasWritesPending() {
     return !created.isEmpty() || !rotated.isEmpty() || !endsToWrite.isEmpty()
@@ -157,18 +169,16 @@ final class OutageJournal implements RevocationPolicy {
    * Records that a session ended: its tokens are refused until {@code refuseTokensUntil}, and
    * the end is written to the store until {@code writeUntil}.
    *
-   * @return the session, when it was created here and so is simply forgotten
+   * @return the session, when it was created here and not yet written (its end is written all
+   *     the same: the write may have reached the store with its answer lost)
    */
   synchronized Optional<Session> recordSessionEnded(String sessionId, Instant refuseTokensUntil, Instant writeUntil) {
     prune();
     refuseTokensOfSession.merge(sessionId, refuseTokensUntil, (a, b) -> a.isAfter(b) ? a : b);
     rotated.remove(sessionId);
-    LocalSession local = created.remove(sessionId);
-    if (local != null) {
-      return Optional.of(local.session());
-    }
+    // written even for a session created here: its write may have reached the store unanswered
     endsToWrite.put(sessionId, writeUntil);
-    return Optional.empty();
+    return Optional.ofNullable(created.remove(sessionId)).map(LocalSession::session);
   }
 
   /** Records that every session of the user that started by now has ended. */

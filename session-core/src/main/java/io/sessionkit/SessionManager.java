@@ -232,6 +232,10 @@ public final class SessionManager implements AutoCloseable {
       return Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
     }
     RefreshTokens.Parts presented = parsed.get();
+    // a session ended on this instance stays ended, also before the store has been told
+    if (journal.endedHere(presented.sessionId())) {
+      return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
+    }
     String next = RefreshTokens.newSecret(random);
     RefreshRotation rotation =
         new RefreshRotation(
@@ -256,6 +260,11 @@ public final class SessionManager implements AutoCloseable {
       }
     }
     Instant now = clock.instant();
+    if ((outcome.status() == RefreshRotation.Status.ROTATED || outcome.status() == RefreshRotation.Status.GRACE_RETRY)
+        && journal.endedHere(outcome.session().orElseThrow())) {
+      // e.g. a logout-all on this instance that the store has not been told of yet
+      return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
+    }
     switch (outcome.status()) {
       case ROTATED:
         return refreshed(outcome.session().orElseThrow(), next, client, now);
@@ -308,8 +317,9 @@ public final class SessionManager implements AutoCloseable {
     recentSessions.remove(sessionId);
     Optional<Session> local = journal.pendingSession(sessionId);
     if (local.isPresent()) {
-      // never reached the store: forgetting it here is the whole logout
-      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), now);
+      // Its write may have reached the store even if it failed (a lost answer): end it there too.
+      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), local.get().expiresAt());
+      startReconciler();
       emitRevoked(local.get(), client, now, reason);
       return true;
     }
@@ -360,13 +370,14 @@ public final class SessionManager implements AutoCloseable {
         throw e;
       }
       List<Session> local = journal.recordUserEnded(userId, refuseTokensUntil(now), now.plus(sessionLifetime));
+      recentSessions.values().removeIf(s -> s.userId().equals(userId));
       startReconciler();
       log.warn("Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back", userId);
       local.forEach(s -> emitRevoked(s, client, now, reason));
       return local.size();
     }
     for (Session pending : journal.pendingSessionsOf(userId)) {
-      journal.recordSessionEnded(pending.id(), refuseTokensUntil(now), now);
+      journal.recordSessionEnded(pending.id(), refuseTokensUntil(now), pending.expiresAt());
       ended.add(pending);
     }
     for (Session session : ended) {

@@ -272,6 +272,8 @@ public final class TcpProxy implements AutoCloseable {
       Thread thread =
           new Thread(() -> copy(from, to), "tcp-proxy-" + port() + "-" + direction + "-" + from.getPort());
       thread.setDaemon(true);
+      // a thread leaves the set only once it has ended, so close() can wait for every one
+      threads.removeIf(t -> !t.isAlive());
       threads.add(thread);
       thread.start();
     }
@@ -297,8 +299,6 @@ public final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         // reset by drop() or close(), or by either peer: the link is over
         reset();
-      } finally {
-        threads.remove(Thread.currentThread());
       }
     }
 

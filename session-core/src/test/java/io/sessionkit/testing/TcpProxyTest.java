@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 
 class TcpProxyTest {
 
+  // how long a command waits for its reply; connecting gets longer, the machine may be busy
   private static final Duration TIMEOUT = Duration.ofMillis(300);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private static RedisServer redis;
   // One set of Netty threads for all clients: creating them per client costs more than a test.
@@ -54,7 +56,7 @@ class TcpProxyTest {
   void startProxy() {
     proxy = TcpProxy.start(redis.port());
     RedisURI uri = RedisURI.create(proxy.uri());
-    uri.setTimeout(TIMEOUT);
+    uri.setTimeout(CONNECT_TIMEOUT);
     client = RedisClient.create(resources, uri);
     // no reconnecting behind the test's back: each connection is the one the test opened
     client.setOptions(
@@ -90,11 +92,12 @@ class TcpProxyTest {
 
       proxy.drop();
 
+      // reset, not timed out: the client learns at once
       long start = System.nanoTime();
       assertThatThrownBy(() -> connection.sync().ping())
           .isInstanceOf(RedisException.class)
           .isNotInstanceOf(RedisCommandTimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertThat(answerToPing()).isEqualTo("closed");
     }
 

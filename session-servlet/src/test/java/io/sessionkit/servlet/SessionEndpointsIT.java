@@ -1,0 +1,419 @@
+package io.sessionkit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionkit.testing.RedisExtension;
+import io.sessionkit.testing.RedisServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The session endpoints and the cookies over real HTTP, in Jetty, against a real Redis. */
+@ExtendWith(RedisExtension.class)
+class SessionEndpointsIT {
+
+  private static String redisUri;
+  private static TestApp app;
+
+  @BeforeAll
+  static void start(RedisServer redis) throws Exception {
+    redisUri = redis.uri();
+    app = TestApp.start(redisUri);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  private static String newUser() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  private static void assertError(Browser.Response response, int status, String code) {
+    assertThat(response.status()).isEqualTo(status);
+    // Jetty writes its canonical lower-case charset name; charset names are case-insensitive
+    assertThat(response.header("Content-Type").orElseThrow()).isEqualToIgnoringCase("application/json;charset=UTF-8");
+    assertThat(response.json().get("error").asText()).isEqualTo(code);
+    assertThat(response.json().get("message").asText()).isNotBlank();
+    assertThat(response.json().size()).isEqualTo(2);
+    assertThat(response.header("Cache-Control")).hasValue("no-store");
+    if (status == 401) {
+      assertThat(response.header("WWW-Authenticate")).hasValue("Bearer");
+    }
+  }
+
+  // --- cookies
+
+  @Test
+  void loginSetsCookiesWithExactAttributes() {
+    Browser.LoginResult login = new Browser(app).login(newUser());
+
+    assertThat(login.response().setCookie("access_token"))
+        .hasValue("access_token=" + login.accessToken() + "; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(login.response().setCookie("refresh_token"))
+        .hasValue("refresh_token=" + login.refreshToken() + "; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(login.response().header("Cache-Control")).hasValue("no-store");
+  }
+
+  @Test
+  void cookiesWithoutSecureOmitTheAttribute() throws Exception {
+    try (TestApp own = TestApp.start(redisUri, o -> o.secureCookies = false)) {
+      Browser.LoginResult login = new Browser(own).login(newUser());
+
+      assertThat(login.response().setCookie("access_token"))
+          .hasValue("access_token=" + login.accessToken() + "; Max-Age=900; Path=/; HttpOnly; SameSite=Lax");
+    }
+  }
+
+  @Test
+  void logoutAnswersAndClearsBothCookiesWithMaxAgeZero() {
+    Browser browser = new Browser(app);
+    browser.login(newUser());
+
+    Browser.Response response = browser.post("/api/v1/auth/logout", "");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().get("message").asText()).isEqualTo("Successfully logged out");
+    assertThat(response.json().size()).isEqualTo(1);
+    assertThat(response.setCookie("access_token"))
+        .hasValue("access_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(response.setCookie("refresh_token"))
+        .hasValue("refresh_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
+  }
+
+  @Test
+  void logoutByBearerEndsTheSession() {
+    Browser.LoginResult login = new Browser(app).login(newUser());
+    String bearer = "Bearer " + login.accessToken();
+
+    assertThat(new Browser(app).post("/api/v1/auth/logout", "", "Authorization", bearer).status()).isEqualTo(200);
+    assertThat(new Browser(app).get("/api/me", "Authorization", bearer).status()).isEqualTo(401);
+  }
+
+  @Test
+  void logoutAllReportsTheCountAndClearsCookies() {
+    String user = newUser();
+    Browser browser = new Browser(app);
+    browser.login(user);
+    new Browser(app).login(user);
+
+    Browser.Response response = browser.post("/api/v1/auth/logout-all", "");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().get("message").asText()).isEqualTo("Successfully logged out from all sessions");
+    assertThat(response.json().get("sessions_deleted").asInt()).isEqualTo(2);
+    assertThat(response.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(app.manager.sessions(user)).isEmpty();
+  }
+
+  // --- refresh
+
+  @Test
+  void refreshRotatesTokensAndRewritesCookies() {
+    Browser browser = new Browser(app);
+    Browser.LoginResult login = browser.login(newUser());
+    app.clock.advance(Duration.ofSeconds(1)); // a new iat, so a visibly new access token
+
+    Browser.Response response = browser.post("/api/v1/auth/refresh", "");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode json = response.json();
+    assertThat(json.get("message").asText()).isEqualTo("Token refreshed");
+    assertThat(json.get("session_id").asText()).isEqualTo(login.sessionId());
+    assertThat(Instant.parse(json.get("access_token_expires_at").asText())).isAfter(app.clock.instant());
+    assertThat(json.has("access_token")).isFalse();
+    assertThat(json.has("refresh_token")).isFalse();
+    String newAccess = browser.cookie("access_token").orElseThrow();
+    String newRefresh = browser.cookie("refresh_token").orElseThrow();
+    assertThat(newAccess).isNotEqualTo(login.accessToken());
+    assertThat(newRefresh).isNotEqualTo(login.refreshToken());
+    assertThat(response.setCookie("access_token"))
+        .hasValueSatisfying(c -> assertThat(c).endsWith("; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax"));
+    assertThat(response.setCookie("refresh_token"))
+        .hasValueSatisfying(c -> assertThat(c).endsWith("; Max-Age=604799; Path=/; Secure; HttpOnly; SameSite=Lax"));
+    assertThat(browser.get("/api/me").json().get("session_id").asText()).isEqualTo(login.sessionId());
+  }
+
+  @Test
+  void refreshWorksWithAnExpiredAccessToken() throws Exception {
+    try (TestApp own = TestApp.start(redisUri)) {
+      Browser browser = new Browser(own);
+      browser.login(newUser());
+      own.clock.advance(Duration.ofMinutes(20));
+      assertThat(browser.get("/api/me").status()).isEqualTo(401);
+
+      assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(200);
+      assertThat(browser.get("/api/me").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void reusedRefreshTokenIsRefusedAndEndsTheSession() {
+    String user = newUser();
+    Browser browser = new Browser(app);
+    Browser.LoginResult login = browser.login(user);
+    assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(200);
+    app.clock.advance(Duration.ofSeconds(11)); // past the reuse grace
+
+    Browser thief = new Browser(app);
+    thief.setCookie("refresh_token", login.refreshToken());
+    Browser.Response response = thief.post("/api/v1/auth/refresh", "");
+
+    assertError(response, 401, "unauthorized");
+    assertThat(response.json().get("message").asText()).contains("already used");
+    assertThat(response.body()).doesNotContain(login.refreshToken());
+    assertThat(response.setCookie("refresh_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(app.manager.sessions(user)).isEmpty();
+    assertThat(browser.get("/api/me").status()).isEqualTo(401);
+    assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(401);
+  }
+
+  @Test
+  void previousRefreshTokenRetriedWithinTheGraceGetsTheSameRotatedToken() {
+    Browser browser = new Browser(app);
+    Browser.LoginResult login = browser.login(newUser());
+    browser.post("/api/v1/auth/refresh", "");
+    String rotated = browser.cookie("refresh_token").orElseThrow();
+
+    Browser otherTab = new Browser(app);
+    otherTab.setCookie("refresh_token", login.refreshToken());
+    assertThat(otherTab.post("/api/v1/auth/refresh", "").status()).isEqualTo(200);
+
+    assertThat(otherTab.cookie("refresh_token")).hasValue(rotated);
+  }
+
+  @Test
+  void refreshByJsonBodyReturnsTheTokensInTheBody() {
+    Browser.LoginResult login = new Browser(app).login(newUser());
+
+    Browser.Response response =
+        new Browser(app)
+            .post(
+                "/api/v1/auth/refresh",
+                "{\"refresh_token\":\"" + login.refreshToken() + "\"}",
+                "Content-Type",
+                "application/json");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode json = response.json();
+    assertThat(json.get("session_id").asText()).isEqualTo(login.sessionId());
+    String access = json.get("access_token").asText();
+    assertThat(json.get("refresh_token").asText()).isNotEqualTo(login.refreshToken());
+    assertThat(json.get("refresh_token_expires_at").asText()).isNotBlank();
+    assertThat(new Browser(app).get("/api/me", "Authorization", "Bearer " + access).status()).isEqualTo(200);
+  }
+
+  @Test
+  void refreshWithoutTokenIsUnauthorized() {
+    Browser.Response response = new Browser(app).post("/api/v1/auth/refresh", "");
+
+    assertError(response, 401, "unauthorized");
+    assertThat(response.json().get("message").asText()).isEqualTo("Refresh token required");
+  }
+
+  @Test
+  void refreshWithUnknownTokenIsUnauthorizedAndClearsCookies() {
+    Browser browser = new Browser(app);
+    browser.setCookie("refresh_token", "not-a-refresh-token");
+
+    Browser.Response response = browser.post("/api/v1/auth/refresh", "");
+
+    assertError(response, 401, "unauthorized");
+    assertThat(response.json().get("message").asText()).isEqualTo("Invalid refresh token");
+    assertThat(response.setCookie("refresh_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+  }
+
+  @Test
+  void refreshOfAnEndedSessionIsUnauthorized() {
+    Browser browser = new Browser(app);
+    browser.login(newUser());
+    String refresh = browser.cookie("refresh_token").orElseThrow();
+    browser.post("/api/v1/auth/logout", "");
+
+    Browser again = new Browser(app);
+    again.setCookie("refresh_token", refresh);
+    Browser.Response response = again.post("/api/v1/auth/refresh", "");
+
+    assertError(response, 401, "unauthorized");
+    assertThat(response.json().get("message").asText()).isEqualTo("Session has ended");
+  }
+
+  @Test
+  void refreshWithGarbageJsonIsABadRequest() {
+    for (String body : List.of("{", "not json", "[1,2]", "\"x\"", "{\"refresh_token\": 7}", "{} trailing")) {
+      Browser.Response response =
+          new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", "application/json");
+      assertError(response, 400, "invalid_request");
+    }
+  }
+
+  @Test
+  void refreshWithOversizedBodyIsPayloadTooLarge() {
+    String body = "{\"refresh_token\":\"" + "a".repeat(1024 * 1024) + "\"}";
+
+    Browser.Response response =
+        new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", "application/json");
+
+    assertError(response, 413, "payload_too_large");
+  }
+
+  @Test
+  void wrongMethodOnAnEndpointIsMethodNotAllowedWithAllow() {
+    Browser browser = new Browser(app);
+    browser.login(newUser());
+
+    Browser.Response get = browser.get("/api/v1/auth/refresh");
+    assertError(get, 405, "method_not_allowed");
+    assertThat(get.header("Allow")).hasValue("POST");
+    assertThat(browser.get("/api/v1/auth/logout").header("Allow")).hasValue("POST");
+    assertThat(browser.get("/api/v1/auth/logout-all").header("Allow")).hasValue("POST");
+    assertThat(browser.post("/api/v1/auth/sessions", "").header("Allow")).hasValue("GET");
+    Browser.Response getOne = browser.get("/api/v1/auth/sessions/abc");
+    assertError(getOne, 405, "method_not_allowed");
+    assertThat(getOne.header("Allow")).hasValue("DELETE");
+  }
+
+  // --- sessions
+
+  @Test
+  void sessionsListsTheCallersSessionsOldestFirstMarkingTheCurrentOne() {
+    String user = newUser();
+    Browser first = new Browser(app);
+    Browser.LoginResult firstLogin = first.login(user);
+    app.clock.advance(Duration.ofSeconds(1));
+    Browser second = new Browser(app);
+    Browser.LoginResult secondLogin = second.login(user);
+    new Browser(app).login(newUser()); // someone else
+
+    Browser.Response response = second.get("/api/v1/auth/sessions", "User-Agent", "ignored/1.0");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode json = response.json();
+    assertThat(json.get("active_sessions").asInt()).isEqualTo(2);
+    assertThat(json.get("redis_available").asBoolean()).isTrue();
+    JsonNode sessions = json.get("sessions");
+    assertThat(sessions).hasSize(2);
+    assertThat(sessions.get(0).get("session_id").asText()).isEqualTo(firstLogin.sessionId());
+    assertThat(sessions.get(0).get("current").asBoolean()).isFalse();
+    assertThat(sessions.get(1).get("session_id").asText()).isEqualTo(secondLogin.sessionId());
+    assertThat(sessions.get(1).get("current").asBoolean()).isTrue();
+    JsonNode item = sessions.get(1);
+    List<String> fields = new ArrayList<>();
+    item.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactly("session_id", "created_at", "last_active_at", "expires_at", "ip", "user_agent", "current");
+    Instant created = Instant.parse(item.get("created_at").asText());
+    assertThat(item.get("created_at").asText()).endsWith("Z");
+    assertThat(Instant.parse(item.get("expires_at").asText())).isEqualTo(created.plus(Duration.ofDays(7)));
+    assertThat(Instant.parse(item.get("last_active_at").asText())).isAfterOrEqualTo(created);
+    assertThat(item.get("ip").asText()).isEqualTo("127.0.0.1");
+    assertThat(item.get("user_agent").asText()).startsWith("Java-http-client");
+  }
+
+  @Test
+  void deletingOwnOtherSessionIsNoContentAndEndsIt() {
+    String user = newUser();
+    Browser first = new Browser(app);
+    Browser.LoginResult firstLogin = first.login(user);
+    Browser second = new Browser(app);
+    second.login(user);
+
+    Browser.Response response = second.delete("/api/v1/auth/sessions/" + firstLogin.sessionId());
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(response.body()).isEmpty();
+    assertThat(response.setCookies()).isEmpty();
+    assertThat(first.get("/api/me").status()).isEqualTo(401);
+    assertThat(second.get("/api/v1/auth/sessions").json().get("active_sessions").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void deletingTheCurrentSessionClearsCookies() {
+    Browser browser = new Browser(app);
+    Browser.LoginResult login = browser.login(newUser());
+
+    Browser.Response response = browser.delete("/api/v1/auth/sessions/" + login.sessionId());
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(response.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(browser.cookie("access_token")).isEmpty();
+  }
+
+  @Test
+  void deletingAnotherUsersSessionIsNotFoundAndLeavesItAlive() {
+    Browser victim = new Browser(app);
+    Browser.LoginResult victimLogin = victim.login(newUser());
+    Browser attacker = new Browser(app);
+    attacker.login(newUser());
+
+    Browser.Response response = attacker.delete("/api/v1/auth/sessions/" + victimLogin.sessionId());
+
+    assertError(response, 404, "not_found");
+    assertThat(victim.get("/api/me").status()).isEqualTo(200);
+  }
+
+  @Test
+  void deletingMalformedOrUnknownIdsIsNotFound() {
+    Browser browser = new Browser(app);
+    browser.login(newUser());
+
+    // (Jetty itself answers 400 to some encodings, such as %00, before any filter runs)
+    for (String id : List.of("nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "a.b", "x".repeat(300), "%E2%82%AC", "%20")) {
+      Browser.Response response = browser.delete("/api/v1/auth/sessions/" + id);
+      assertThat(response.status()).as(id).isEqualTo(404);
+      assertError(response, 404, "not_found");
+    }
+  }
+
+  @Test
+  void endpointsRefuseUnauthenticatedRequestsThemselves() throws Exception {
+    try (TestApp open = TestApp.start(redisUri, o -> o.pathRules = PathRules.builder().protect("/api/me").build())) {
+      Browser anonymous = new Browser(open);
+
+      assertError(anonymous.get("/api/v1/auth/sessions"), 401, "unauthorized");
+      assertError(anonymous.post("/api/v1/auth/logout", ""), 401, "unauthorized");
+      assertError(anonymous.post("/api/v1/auth/logout-all", ""), 401, "unauthorized");
+      assertError(anonymous.delete("/api/v1/auth/sessions/abc"), 401, "unauthorized");
+      assertThat(
+              anonymous.get("/api/v1/auth/sessions", "Authorization", "Bearer x.y.z").json().get("message").asText())
+          .isEqualTo("Invalid access token");
+    }
+  }
+
+  @Test
+  void withoutTheAuthenticationFilterInFrontEndpointsRefuseEveryCaller() throws Exception {
+    try (TestApp misconfigured = TestApp.start(redisUri, o -> o.withFilter = false)) {
+      Browser browser = new Browser(misconfigured);
+      Browser.LoginResult login = browser.login(newUser());
+
+      assertError(browser.get("/api/v1/auth/sessions"), 401, "unauthorized");
+      assertError(
+          browser.post("/api/v1/auth/logout", "", "Authorization", "Bearer " + login.accessToken()),
+          401,
+          "unauthorized");
+      // refresh needs no authentication, and checks the cookie's origin against the own origin
+      assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example").status()).isEqualTo(403);
+      assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void otherRequestsUnderTheBasePathReachTheHost() {
+    Browser browser = new Browser(app);
+    String user = newUser();
+    browser.login(user); // POST /api/v1/auth/login is the host's servlet
+
+    Browser.Response me = browser.get("/api/v1/auth/me");
+
+    assertThat(me.status()).isEqualTo(200);
+    assertThat(me.json().get("user").asText()).isEqualTo(user);
+  }
+}

@@ -1,0 +1,113 @@
+package io.sessionkit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionkit.FallbackMode;
+import io.sessionkit.testing.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests while Redis is down, on a private redis-server that the test stops. Nothing answers
+ * 500; deny mode answers 503, JWT-only mode keeps valid tokens working.
+ */
+class StoreOutageIT {
+
+  private static void assertUnavailable(Browser.Response response) {
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.json().get("error").asText()).isEqualTo("service_unavailable");
+    assertThat(response.json().get("message").asText()).isNotBlank();
+  }
+
+  @Test
+  void denyModeAnswers503WhileRedisIsStopped() throws Exception {
+    try (RedisServer redis = RedisServer.startLocal();
+        TestApp app = TestApp.start(redis.uri(), o -> o.fallbackMode = FallbackMode.DENY)) {
+      Browser browser = new Browser(app);
+      Browser.LoginResult login = browser.login("outage-deny");
+      assertThat(browser.get("/api/me").status()).isEqualTo(200);
+
+      redis.stop();
+
+      assertUnavailable(browser.get("/api/me"));
+      assertUnavailable(new Browser(app).get("/api/me", "Authorization", "Bearer " + login.accessToken()));
+      assertUnavailable(browser.get("/api/v1/auth/sessions"));
+      assertUnavailable(browser.post("/api/v1/auth/logout", ""));
+      assertUnavailable(browser.post("/api/v1/auth/refresh", "", "Authorization", "Bearer " + login.accessToken()));
+      assertUnavailable(new Browser(app).post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.refreshToken() + "\"}"));
+      // a public path goes on anonymously, and a request without a token is still just a 401
+      assertThat(browser.get("/public/hello").json().get("anonymous").asBoolean()).isTrue();
+      assertThat(new Browser(app).get("/api/me").status()).isEqualTo(401);
+      // the cookies were not cleared: the session may well be alive once Redis is back
+      assertThat(browser.cookie("access_token")).isPresent();
+    }
+  }
+
+  @Test
+  void denyModeAnswers503OnEndpointsTheFilterLetThroughAsPublic() throws Exception {
+    try (RedisServer redis = RedisServer.startLocal();
+        TestApp app =
+            TestApp.start(
+                redis.uri(),
+                o -> {
+                  o.fallbackMode = FallbackMode.DENY;
+                  o.pathRules = PathRules.builder().protect("/api/me").build();
+                })) {
+      Browser browser = new Browser(app);
+      browser.login("outage-deny-public");
+
+      redis.stop();
+
+      assertUnavailable(browser.get("/api/v1/auth/sessions"));
+      assertUnavailable(browser.post("/api/v1/auth/logout-all", ""));
+    }
+  }
+
+  @Test
+  void jwtOnlyModeKeepsValidTokensWorkingAndListsOnlyTheOwnSession() throws Exception {
+    try (RedisServer redis = RedisServer.startLocal();
+        TestApp app = TestApp.start(redis.uri(), o -> o.fallbackMode = FallbackMode.JWT_ONLY)) {
+      Browser browser = new Browser(app);
+      Browser.LoginResult login = browser.login("outage-jwt");
+      new Browser(app).login("outage-jwt");
+
+      redis.stop();
+
+      assertThat(browser.get("/api/me").status()).isEqualTo(200);
+      Browser.Response response = browser.get("/api/v1/auth/sessions");
+      assertThat(response.status()).isEqualTo(200);
+      JsonNode json = response.json();
+      assertThat(json.get("redis_available").asBoolean()).isFalse();
+      assertThat(json.get("active_sessions").asInt()).isEqualTo(1);
+      JsonNode own = json.get("sessions").get(0);
+      List<String> fields = new ArrayList<>();
+      own.fieldNames().forEachRemaining(fields::add);
+      assertThat(fields)
+          .containsExactly("session_id", "created_at", "last_active_at", "expires_at", "ip", "user_agent", "current");
+      assertThat(own.get("session_id").asText()).isEqualTo(login.sessionId());
+      assertThat(own.get("current").asBoolean()).isTrue();
+      assertThat(own.get("created_at").isNull()).isTrue();
+      assertThat(own.get("ip").isNull()).isTrue();
+      assertUnavailable(browser.delete("/api/v1/auth/sessions/" + login.sessionId()));
+    }
+  }
+
+  @Test
+  void jwtOnlyLogoutDuringTheOutageEndsTheTokenAtOnce() throws Exception {
+    try (RedisServer redis = RedisServer.startLocal();
+        TestApp app = TestApp.start(redis.uri(), o -> o.fallbackMode = FallbackMode.JWT_ONLY)) {
+      Browser browser = new Browser(app);
+      Browser.LoginResult login = browser.login("outage-logout");
+
+      redis.stop();
+
+      Browser.Response logout = browser.post("/api/v1/auth/logout", "");
+      assertThat(logout.status()).isEqualTo(200);
+      assertThat(logout.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+      assertThat(new Browser(app).get("/api/me", "Authorization", "Bearer " + login.accessToken()).status())
+          .isEqualTo(401);
+    }
+  }
+}

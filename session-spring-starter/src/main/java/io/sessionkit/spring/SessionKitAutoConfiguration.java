@@ -1,0 +1,275 @@
+package io.sessionkit.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionkit.AuthenticationListener;
+import io.sessionkit.SessionListener;
+import io.sessionkit.SessionManager;
+import io.sessionkit.SessionStore;
+import io.sessionkit.TokenService;
+import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.redis.RedisSessionStore;
+import io.sessionkit.servlet.ClientInfoResolver;
+import io.sessionkit.servlet.PathRules;
+import io.sessionkit.servlet.SessionAuthenticationFilter;
+import io.sessionkit.servlet.SessionCookies;
+import io.sessionkit.servlet.SessionEndpoints;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configures sessionkit from {@link SessionKitProperties} ({@code sessionkit.*}); off with
+ * {@code sessionkit.enabled=false}. Every bean backs off when the application defines its own:
+ *
+ * <ul>
+ *   <li>{@link SessionStore} {@code sessionKitStore}: a {@link RedisSessionStore} on {@code
+ *       sessionkit.redis.url}, else on {@code spring.data.redis.url} or {@code
+ *       spring.data.redis.host}/{@code port}/..., else an {@link InMemorySessionStore} (with a
+ *       warning: sessions are lost on restart and not shared between instances);
+ *   <li>{@link TokenService} {@code sessionKitTokenService}: HS256 JWTs from {@code
+ *       sessionkit.jwt.*};
+ *   <li>{@link SessionManager} {@code sessionKitManager}, with every {@link SessionListener} and
+ *       {@link AuthenticationListener} bean of the context, in {@code @Order};
+ *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name,
+ *       so it never competes with an application's own {@code Clock};
+ *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also
+ *       permit the refresh endpoint) and {@link ClientInfoResolver};
+ *   <li>in a servlet web application: {@link SessionAuthenticationFilter} (registration {@code
+ *       sessionKitAuthenticationFilter}, order {@value #AUTHENTICATION_FILTER_ORDER}) and {@link
+ *       SessionEndpoints} ({@code sessionKitEndpoints}, order {@value #ENDPOINTS_FILTER_ORDER};
+ *       off with {@code sessionkit.endpoints.enabled=false}), both on {@code /*};
+ *   <li>with Spring Security: a filter ({@code sessionKitSecurityContextFilter}, order {@value
+ *       #SECURITY_CONTEXT_FILTER_ORDER}) that puts a {@link SessionKitAuthenticationToken} into
+ *       the request's security context; off with {@code sessionkit.spring-security.enabled=false};
+ *   <li>with Spring Boot's health support: the {@code sessionKit} health indicator ({@code
+ *       sessionKitHealthIndicator}, see {@link SessionKitHealthIndicator});
+ *   <li>with a {@link MeterRegistry} bean: {@link SessionKitMetrics} ({@code sessionKitMetrics}).
+ * </ul>
+ *
+ * <p>The three filters run before Spring Security's filter chain (order -100 by default), so
+ * that Spring Security sees the session's authentication and the session endpoints answer
+ * without passing through the application's security rules.
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+    })
+@ConditionalOnBooleanProperty(prefix = "sessionkit", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SessionKitProperties.class)
+// in this order: the first store configuration that matches wins, the in-memory one comes last
+@Import({StoreConfigurations.Redis.class, StoreConfigurations.InMemory.class})
+public final class SessionKitAutoConfiguration {
+
+  /** Order of the authentication filter: before Spring Security's default of -100. */
+  public static final int AUTHENTICATION_FILTER_ORDER = -110;
+
+  /** Order of the filter that hands the session to Spring Security: right after the above. */
+  public static final int SECURITY_CONTEXT_FILTER_ORDER = -109;
+
+  /** Order of the session endpoints: after authentication, before Spring Security. */
+  public static final int ENDPOINTS_FILTER_ORDER = -108;
+
+  /** Name of the {@link Clock} bean sessionkit uses. */
+  public static final String CLOCK_BEAN_NAME = "sessionKitClock";
+
+  /** Called by Spring. */
+  public SessionKitAutoConfiguration() {}
+
+  // Not a default candidate: an application's own `Clock` injection points never see it, and an
+  // application's own Clock is not used for sessions unless it is named sessionKitClock.
+  @Bean(defaultCandidate = false)
+  @ConditionalOnMissingBean(name = CLOCK_BEAN_NAME)
+  Clock sessionKitClock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  TokenService sessionKitTokenService(
+      SessionKitProperties properties, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
+    return SessionKitBuilders.tokenService(properties, clock);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  SessionManager sessionKitManager(
+      SessionKitProperties properties,
+      SessionStore store,
+      TokenService tokens,
+      @Qualifier(CLOCK_BEAN_NAME) Clock clock,
+      ObjectProvider<SessionListener> listeners,
+      ObjectProvider<AuthenticationListener> authenticationListeners) {
+    return SessionKitBuilders.sessionManager(
+        properties,
+        store,
+        tokens,
+        clock,
+        listeners.orderedStream(),
+        authenticationListeners.orderedStream());
+  }
+
+  /** Cookies, path rules and client-address resolution, wherever the servlet API is present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {"jakarta.servlet.http.HttpServletRequest", "io.sessionkit.servlet.SessionCookies"})
+  static class ServletConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionCookies sessionKitCookies(
+        SessionKitProperties properties, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
+      return SessionKitBuilders.cookies(properties, clock);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PathRules sessionKitPathRules(SessionKitProperties properties) {
+      List<String> refresh =
+          properties.getEndpoints().isEnabled()
+              ? List.of(SessionKitBuilders.endpointsBasePath(properties) + "/refresh")
+              : List.of();
+      return SessionKitBuilders.pathRules(properties, refresh);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClientInfoResolver sessionKitClientInfoResolver(SessionKitProperties properties) {
+      return SessionKitBuilders.clientInfo(properties);
+    }
+  }
+
+  /** The authentication filter and the session endpoints, in a servlet web application. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(
+      name = {
+        "jakarta.servlet.Filter",
+        "io.sessionkit.servlet.SessionAuthenticationFilter",
+        "org.springframework.boot.web.servlet.FilterRegistrationBean"
+      })
+  static class ServletFilterConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitAuthenticationFilter")
+    FilterRegistrationBean<SessionAuthenticationFilter> sessionKitAuthenticationFilter(
+        SessionKitProperties properties,
+        SessionManager manager,
+        SessionCookies cookies,
+        PathRules pathRules,
+        ClientInfoResolver clientInfo) {
+      SessionAuthenticationFilter.Builder builder =
+          SessionAuthenticationFilter.builder(manager)
+              .cookies(cookies)
+              .pathRules(pathRules)
+              .clientInfo(clientInfo);
+      List<String> origins = SessionKitBuilders.allowedOrigins(properties);
+      try {
+        builder.allowedOrigins(origins);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSessionKitConfigurationException(
+            "sessionkit.allowed-origins is invalid (" + e.getMessage() + ")",
+            "list origins as scheme://host[:port], such as https://app.example.com, with nothing"
+                + " after the port",
+            e);
+      }
+      FilterRegistrationBean<SessionAuthenticationFilter> registration =
+          new FilterRegistrationBean<>(builder.build());
+      registration.setName("sessionKitAuthenticationFilter");
+      registration.addUrlPatterns("/*");
+      registration.setOrder(AUTHENTICATION_FILTER_ORDER);
+      return registration;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitEndpoints")
+    @ConditionalOnBooleanProperty(
+        prefix = "sessionkit.endpoints",
+        name = "enabled",
+        matchIfMissing = true)
+    FilterRegistrationBean<SessionEndpoints> sessionKitEndpoints(
+        SessionKitProperties properties,
+        SessionManager manager,
+        SessionCookies cookies,
+        ClientInfoResolver clientInfo) {
+      SessionEndpoints endpoints =
+          SessionEndpoints.builder(manager)
+              .basePath(SessionKitBuilders.endpointsBasePath(properties))
+              .cookies(cookies)
+              .clientInfo(clientInfo)
+              .build();
+      FilterRegistrationBean<SessionEndpoints> registration =
+          new FilterRegistrationBean<>(endpoints);
+      registration.setName("sessionKitEndpoints");
+      registration.addUrlPatterns("/*");
+      registration.setOrder(ENDPOINTS_FILTER_ORDER);
+      return registration;
+    }
+  }
+
+  /** Hands authenticated sessions to Spring Security, when it is on the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.security.core.context.SecurityContextHolder",
+        "org.springframework.security.web.context.RequestAttributeSecurityContextRepository",
+        "io.sessionkit.servlet.SessionAuthenticationFilter",
+        "org.springframework.boot.web.servlet.FilterRegistrationBean"
+      })
+  @ConditionalOnBooleanProperty(
+      prefix = "sessionkit.spring-security",
+      name = "enabled",
+      matchIfMissing = true)
+  static class SpringSecurityConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitSecurityContextFilter")
+    FilterRegistrationBean<SessionKitSecurityContextFilter> sessionKitSecurityContextFilter() {
+      FilterRegistrationBean<SessionKitSecurityContextFilter> registration =
+          new FilterRegistrationBean<>(new SessionKitSecurityContextFilter());
+      registration.setName("sessionKitSecurityContextFilter");
+      registration.addUrlPatterns("/*");
+      registration.setOrder(SECURITY_CONTEXT_FILTER_ORDER);
+      return registration;
+    }
+  }
+
+  /** The {@code sessionKit} health component, with Spring Boot's health support present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class HealthConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitHealthIndicator")
+    HealthIndicator sessionKitHealthIndicator(SessionManager manager) {
+      return new SessionKitHealthIndicator(manager);
+    }
+  }
+
+  /** Micrometer meters, when the application has a {@link MeterRegistry}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+  static class MetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionKitMetrics sessionKitMetrics(MeterRegistry registry, SessionStore store) {
+      return new SessionKitMetrics(registry, store);
+    }
+  }
+}

@@ -1,0 +1,488 @@
+package io.sessionkit.spring;
+
+import io.sessionkit.FallbackMode;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * The {@code sessionkit.*} settings. They only feed the core builders; the auto-configuration
+ * checks them at start-up and refuses to start with a message naming the property, the rule and
+ * the fix. A blank text value counts as unset, so {@code sessionkit.redis.url=${REDIS_URL:}}
+ * means "no Redis" when the variable is missing. Durations take Boot's forms ({@code 15m},
+ * {@code 7d}, {@code 500ms}, {@code PT15M}); a plain number means seconds, except for the Redis
+ * timeouts, where it means milliseconds. See {@code docs/configuration.md}.
+ *
+ * <p>A mutable bean for Spring's binder; not thread-safe, and read only while the context starts.
+ */
+@ConfigurationProperties("sessionkit")
+public class SessionKitProperties {
+
+  /** Whether sessionkit is auto-configured at all. */
+  private boolean enabled = true;
+
+  /** Lifetime of an access token (JWT), in whole seconds; it never outlives its session. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration accessTokenLifetime = Duration.ofMinutes(15);
+
+  /** Absolute lifetime of a session from login, which is also the refresh-token lifetime. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration sessionLifetime = Duration.ofDays(7);
+
+  /**
+   * How long a session may go without a request before it ends; 0 turns the idle timeout off.
+   * When set, it must be longer than the touch interval.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration idleTimeout = Duration.ZERO;
+
+  /** Least time between two writes of a session's last activity to the store. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration touchInterval = Duration.ofMinutes(1);
+
+  /** Most live sessions per user; a new login evicts the oldest beyond it. 0 for no limit. */
+  private int maxSessionsPerUser = 0;
+
+  /**
+   * How long after a rotation the immediately previous refresh token may be retried and get the
+   * same rotated token again; any other reuse revokes the session.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration refreshReuseGrace = Duration.ofSeconds(10);
+
+  /**
+   * What authentication does while the session store is unreachable: jwt-only accepts any
+   * valid JWT (sessions ended on this instance during the outage stay ended), deny answers 503.
+   */
+  private FallbackMode fallback = FallbackMode.JWT_ONLY;
+
+  /**
+   * Origins (scheme://host[:port]) allowed to make cookie-authenticated unsafe requests
+   * (POST, PUT, PATCH, DELETE) besides the app's own.
+   */
+  private List<String> allowedOrigins = new ArrayList<>();
+
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For header is believed when recording the
+   * client IP. Empty: the connection's remote address is used.
+   */
+  private List<String> trustedProxies = new ArrayList<>();
+
+  private final Jwt jwt = new Jwt();
+
+  private final Cookie cookie = new Cookie();
+
+  private final Paths paths = new Paths();
+
+  private final Endpoints endpoints = new Endpoints();
+
+  private final Redis redis = new Redis();
+
+  private final SpringSecurity springSecurity = new SpringSecurity();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Duration getAccessTokenLifetime() {
+    return accessTokenLifetime;
+  }
+
+  public void setAccessTokenLifetime(Duration accessTokenLifetime) {
+    this.accessTokenLifetime = accessTokenLifetime;
+  }
+
+  public Duration getSessionLifetime() {
+    return sessionLifetime;
+  }
+
+  public void setSessionLifetime(Duration sessionLifetime) {
+    this.sessionLifetime = sessionLifetime;
+  }
+
+  public Duration getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public void setIdleTimeout(Duration idleTimeout) {
+    this.idleTimeout = idleTimeout;
+  }
+
+  public Duration getTouchInterval() {
+    return touchInterval;
+  }
+
+  public void setTouchInterval(Duration touchInterval) {
+    this.touchInterval = touchInterval;
+  }
+
+  public int getMaxSessionsPerUser() {
+    return maxSessionsPerUser;
+  }
+
+  public void setMaxSessionsPerUser(int maxSessionsPerUser) {
+    this.maxSessionsPerUser = maxSessionsPerUser;
+  }
+
+  public Duration getRefreshReuseGrace() {
+    return refreshReuseGrace;
+  }
+
+  public void setRefreshReuseGrace(Duration refreshReuseGrace) {
+    this.refreshReuseGrace = refreshReuseGrace;
+  }
+
+  public FallbackMode getFallback() {
+    return fallback;
+  }
+
+  public void setFallback(FallbackMode fallback) {
+    this.fallback = fallback;
+  }
+
+  public List<String> getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public void setAllowedOrigins(List<String> allowedOrigins) {
+    this.allowedOrigins = allowedOrigins;
+  }
+
+  public List<String> getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  public void setTrustedProxies(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies;
+  }
+
+  public Jwt getJwt() {
+    return jwt;
+  }
+
+  public Cookie getCookie() {
+    return cookie;
+  }
+
+  public Paths getPaths() {
+    return paths;
+  }
+
+  public Endpoints getEndpoints() {
+    return endpoints;
+  }
+
+  public Redis getRedis() {
+    return redis;
+  }
+
+  public SpringSecurity getSpringSecurity() {
+    return springSecurity;
+  }
+
+  /** Access-token signing. {@link #toString()} never shows a secret. */
+  public static class Jwt {
+
+    /**
+     * HMAC-SHA256 secret as text, at least 32 bytes in UTF-8; use random bytes, e.g. from
+     * "openssl rand -base64 48". Unset: a random key per process, so tokens do not survive a
+     * restart and are not accepted by other instances.
+     */
+    private @Nullable String secret;
+
+    /** Key id written into each token's kid header: 1 to 64 of [A-Za-z0-9._-]. */
+    private String keyId = "k1";
+
+    /**
+     * Earlier keys still accepted for verification (never for signing), for rotating the
+     * secret: keep the old key here until every token it signed has expired.
+     */
+    private List<Key> previousKeys = new ArrayList<>();
+
+    /** Issuer written into each token as iss and required on verification. Unset: none. */
+    private @Nullable String issuer;
+
+    /** How long after its expiry a token is still accepted, in whole seconds (at most 24h). */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration clockSkew = Duration.ofSeconds(30);
+
+    public @Nullable String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(@Nullable String secret) {
+      this.secret = secret;
+    }
+
+    public String getKeyId() {
+      return keyId;
+    }
+
+    public void setKeyId(String keyId) {
+      this.keyId = keyId;
+    }
+
+    public List<Key> getPreviousKeys() {
+      return previousKeys;
+    }
+
+    public void setPreviousKeys(List<Key> previousKeys) {
+      this.previousKeys = previousKeys;
+    }
+
+    public @Nullable String getIssuer() {
+      return issuer;
+    }
+
+    public void setIssuer(@Nullable String issuer) {
+      this.issuer = issuer;
+    }
+
+    public Duration getClockSkew() {
+      return clockSkew;
+    }
+
+    public void setClockSkew(Duration clockSkew) {
+      this.clockSkew = clockSkew;
+    }
+
+    @Override
+    public String toString() {
+      return "Jwt[keyId=" + keyId + ", secret=" + (secret == null ? "(unset)" : "(hidden)")
+          + ", previousKeys=" + previousKeys + ", issuer=" + issuer + ", clockSkew=" + clockSkew
+          + "]";
+    }
+  }
+
+  /** A verification key: its id and secret. {@link #toString()} never shows the secret. */
+  public static class Key {
+
+    /** Key id that tokens signed with this key carry in their kid header. */
+    private @Nullable String keyId;
+
+    /** The key's HMAC-SHA256 secret as text, at least 32 bytes in UTF-8. */
+    private @Nullable String secret;
+
+    public @Nullable String getKeyId() {
+      return keyId;
+    }
+
+    public void setKeyId(@Nullable String keyId) {
+      this.keyId = keyId;
+    }
+
+    public @Nullable String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(@Nullable String secret) {
+      this.secret = secret;
+    }
+
+    @Override
+    public String toString() {
+      return "Key[keyId=" + keyId + ", secret=" + (secret == null ? "(unset)" : "(hidden)") + "]";
+    }
+  }
+
+  /** The access and refresh token cookies (always HttpOnly). */
+  public static class Cookie {
+
+    /** Whether the cookies carry the Secure attribute; turn off only for plain-HTTP development. */
+    private boolean secure = true;
+
+    /** The SameSite attribute: Strict, Lax or None (None needs secure=true). */
+    private String sameSite = "Lax";
+
+    /** The cookies' Path attribute. */
+    private String path = "/";
+
+    /** The cookies' Domain attribute. Unset: host-only cookies. */
+    private @Nullable String domain;
+
+    /** Name of the cookie that carries the access token. */
+    private String accessTokenName = "access_token";
+
+    /** Name of the cookie that carries the refresh token. */
+    private String refreshTokenName = "refresh_token";
+
+    public boolean isSecure() {
+      return secure;
+    }
+
+    public void setSecure(boolean secure) {
+      this.secure = secure;
+    }
+
+    public String getSameSite() {
+      return sameSite;
+    }
+
+    public void setSameSite(String sameSite) {
+      this.sameSite = sameSite;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    public @Nullable String getDomain() {
+      return domain;
+    }
+
+    public void setDomain(@Nullable String domain) {
+      this.domain = domain;
+    }
+
+    public String getAccessTokenName() {
+      return accessTokenName;
+    }
+
+    public void setAccessTokenName(String accessTokenName) {
+      this.accessTokenName = accessTokenName;
+    }
+
+    public String getRefreshTokenName() {
+      return refreshTokenName;
+    }
+
+    public void setRefreshTokenName(String refreshTokenName) {
+      this.refreshTokenName = refreshTokenName;
+    }
+  }
+
+  /** Which request paths need a live session. */
+  public static class Paths {
+
+    /**
+     * Paths that need an authenticated session: exact paths, or prefixes ending in "/**".
+     * Requests to them without one get 401.
+     */
+    private List<String> protect = new ArrayList<>(List.of("/**"));
+
+    /**
+     * Paths that never need a session even when they match a protected pattern, such as the
+     * login page and endpoint or /actuator/health. Same pattern form as protect.
+     */
+    private List<String> permit = new ArrayList<>();
+
+    public List<String> getProtect() {
+      return protect;
+    }
+
+    public void setProtect(List<String> protect) {
+      this.protect = protect;
+    }
+
+    public List<String> getPermit() {
+      return permit;
+    }
+
+    public void setPermit(List<String> permit) {
+      this.permit = permit;
+    }
+  }
+
+  /** The built-in refresh, logout, logout-all and session-list endpoints. */
+  public static class Endpoints {
+
+    /** Whether the endpoints are served. */
+    private boolean enabled = true;
+
+    /** Path the endpoints live under: {base}/refresh, {base}/logout and so on. */
+    private String basePath = "/api/v1/auth";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getBasePath() {
+      return basePath;
+    }
+
+    public void setBasePath(String basePath) {
+      this.basePath = basePath;
+    }
+  }
+
+  /** The Redis session store. {@link #toString()} never shows the URL, which may hold a password. */
+  public static class Redis {
+
+    /**
+     * Redis to keep sessions in: redis://[user:password@]host:port/db, rediss://... for TLS, or
+     * redis-sentinel://host:port#master. Unset: spring.data.redis.* when set, else an in-memory
+     * store.
+     */
+    private @Nullable String url;
+
+    /** Most time one Redis command may take before the store counts as unavailable. */
+    private Duration commandTimeout = Duration.ofMillis(500);
+
+    /** Most time opening a Redis connection may take. */
+    private Duration connectTimeout = Duration.ofSeconds(1);
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public String toString() {
+      return "Redis[url=" + (url == null ? "(unset)" : "(hidden)") + ", commandTimeout="
+          + commandTimeout + ", connectTimeout=" + connectTimeout + "]";
+    }
+  }
+
+  /** The bridge into Spring Security, used only when Spring Security is on the class path. */
+  public static class SpringSecurity {
+
+    /**
+     * Whether an authenticated session becomes a Spring Security Authentication
+     * (SessionKitAuthenticationToken) in the SecurityContext.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+}
