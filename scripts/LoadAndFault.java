@@ -1,0 +1,424 @@
+/*
+ * Load-and-fault run for the example app: a concurrent client load against a running app while
+ * its Redis is paused, resumed, shut down and restarted from its dump. Prints requests by status
+ * and latency percentiles per phase, then checks every session the clients believe live or ended
+ * against the app and against Redis. Exits non-zero on any 500 or any lost or resurrected session.
+ *
+ * Usage (the wrapper scripts/load-and-fault.sh builds the jar first):
+ *   java scripts/LoadAndFault.java --jar session-example-app/target/session-example-app-*.jar \
+ *       [--mode jwt-only|deny] [--clients 16] [--users 20] [--phase-seconds 10]
+ *
+ * JDK only (single-file source launch); starts its own redis-server and app on free loopback ports.
+ */
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class LoadAndFault {
+
+  record Phase(String name, Runnable before) {}
+
+  record Sample(String phase, int status, long micros) {}
+
+  /** A session as the clients know it: its access token and whether they ended it. */
+  static final class Known {
+    final String userAgent;
+    final String sessionId;
+    final String token;
+    volatile boolean ended;
+
+    Known(String userAgent, String sessionId, String token) {
+      this.userAgent = userAgent;
+      this.sessionId = sessionId;
+      this.token = token;
+    }
+  }
+
+  static final Pattern SESSION_ID = Pattern.compile("\"session_id\":\"([A-Za-z0-9_-]+)\"");
+  static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([A-Za-z0-9_.-]+)\"");
+
+  static String mode = "jwt-only";
+  static int clients = 16;
+  static int users = 20;
+  static int phaseSeconds = 10;
+  static Path jar;
+
+  static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+  static final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+  static final Map<String, Known> sessions = new ConcurrentHashMap<>();
+  static final List<String> userNames = new ArrayList<>();
+  static final AtomicReference<String> phase = new AtomicReference<>("setup");
+  static final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
+  static String base;
+
+  public static void main(String[] args) throws Exception {
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--mode" -> mode = args[i + 1];
+        case "--clients" -> clients = Integer.parseInt(args[i + 1]);
+        case "--users" -> users = Integer.parseInt(args[i + 1]);
+        case "--phase-seconds" -> phaseSeconds = Integer.parseInt(args[i + 1]);
+        case "--jar" -> jar = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("--jar must name the example app's jar, but was " + jar);
+    }
+    Path dir = Files.createTempDirectory("sessionkit-load-");
+    Redis redis = Redis.start(dir);
+    Process app = null;
+    int exit = 1;
+    try {
+      int appPort = freePort();
+      base = "http://127.0.0.1:" + appPort;
+      ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toString());
+      pb.environment().put("SERVER_PORT", Integer.toString(appPort));
+      pb.environment().put("REDIS_URL", "redis://127.0.0.1:" + redis.port);
+      pb.environment().put("JWT_SECRET", "load-and-fault-secret-0123456789-abcdefghij");
+      pb.environment().put("COOKIE_SECURE", "false");
+      pb.environment().put("SESSION_FALLBACK", mode);
+      pb.environment().put("LOGIN_MAX_ATTEMPTS", "1000000");
+      pb.redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile());
+      app = pb.start();
+      waitForApp();
+      System.out.printf("mode=%s clients=%d users=%d phase=%ds app=%s redis=%d log=%s%n",
+          mode, clients, users, phaseSeconds, base, redis.port, dir.resolve("app.log"));
+
+      setup();
+      List<Phase> phases = List.of(
+          new Phase("baseline", () -> {}),
+          new Phase("redis-paused", redis::pause),
+          new Phase("redis-resumed", redis::resume),
+          new Phase("redis-stopped", redis::shutdownSave),
+          new Phase("redis-restarted-from-dump", redis::restart));
+      List<Thread> workers = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        Thread worker = new Thread(LoadAndFault::work, "client-" + i);
+        worker.setDaemon(true);
+        workers.add(worker);
+        worker.start();
+      }
+      for (Phase p : phases) {
+        p.before().run();
+        phase.set(p.name());
+        Thread.sleep(phaseSeconds * 1000L);
+      }
+      phase.set("done");
+      for (Thread worker : workers) {
+        worker.join(5000);
+      }
+      report(phases);
+      exit = verify(redis) ? 0 : 1;
+    } finally {
+      if (app != null) {
+        app.destroy();
+        app.waitFor();
+      }
+      redis.stop();
+    }
+    System.exit(exit);
+  }
+
+  static void setup() throws Exception {
+    for (int i = 0; i < users; i++) {
+      String name = "load" + i + "_" + Long.toString(System.nanoTime(), 36);
+      int status = send("POST", "/api/v1/auth/register", null, "{\"username\":\"" + name + "\",\"password\":\"password-" + i + "\"}", "setup").statusCode();
+      if (status != 201) {
+        throw new IllegalStateException("register answered " + status);
+      }
+      userNames.add(name);
+      login(i);
+    }
+  }
+
+  /** Logs user i in from a new device; the session is remembered if the login succeeded. */
+  static void login(int i) {
+    String agent = "LoadAndFault/" + i + "/" + ThreadLocalRandom.current().nextInt(1_000_000);
+    HttpResponse<String> r = send("POST", "/api/v1/auth/login", null,
+        "{\"username\":\"" + userNames.get(i) + "\",\"password\":\"password-" + i + "\"}", agent);
+    if (r != null && r.statusCode() == 200) {
+      Matcher id = SESSION_ID.matcher(r.body());
+      Matcher token = ACCESS_TOKEN.matcher(r.body());
+      if (id.find() && token.find()) {
+        sessions.put(id.group(1), new Known(agent, id.group(1), token.group(1)));
+      }
+    }
+  }
+
+  static void work() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (!phase.get().equals("done")) {
+      int roll = random.nextInt(100);
+      if (roll < 3) {
+        login(random.nextInt(userNames.size()));
+        continue;
+      }
+      Known known = pick(random);
+      if (known == null) {
+        continue;
+      }
+      if (roll < 5) {
+        HttpResponse<String> r = send("POST", "/api/v1/auth/logout", known.token, null, known.userAgent);
+        if (r != null && r.statusCode() == 200) {
+          known.ended = true;
+        }
+      } else if (roll < 15) {
+        send("GET", "/api/v1/auth/sessions", known.token, null, known.userAgent);
+      } else {
+        send("GET", "/api/v1/auth/me", known.token, null, known.userAgent);
+      }
+    }
+  }
+
+  static Known pick(ThreadLocalRandom random) {
+    List<Known> live = sessions.values().stream().filter(k -> !k.ended).toList();
+    return live.isEmpty() ? null : live.get(random.nextInt(live.size()));
+  }
+
+  static HttpResponse<String> send(String method, String path, String bearer, String json, String agent) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(10))
+        .header("User-Agent", agent);
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    if (json != null) {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    String current = phase.get();
+    long start = System.nanoTime();
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      samples.add(new Sample(current, r.statusCode(), (System.nanoTime() - start) / 1000));
+      if (r.statusCode() >= 500 && r.statusCode() != 503) {
+        serverErrors.add(current + " " + method + " " + path + " -> " + r.statusCode() + " " + r.body());
+      }
+      return r;
+    } catch (IOException e) {
+      samples.add(new Sample(current, -1, (System.nanoTime() - start) / 1000));
+      serverErrors.add(current + " " + method + " " + path + " -> " + e);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  static void report(List<Phase> phases) {
+    System.out.printf("%-27s %8s  %-40s %8s %8s %8s %8s%n", "phase", "requests", "by status", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    List<String> names = new ArrayList<>(List.of("setup"));
+    phases.forEach(p -> names.add(p.name()));
+    for (String name : names) {
+      List<Sample> in = samples.stream().filter(s -> s.phase().equals(name)).toList();
+      if (in.isEmpty()) {
+        continue;
+      }
+      Map<Integer, Integer> byStatus = new TreeMap<>();
+      in.forEach(s -> byStatus.merge(s.status(), 1, Integer::sum));
+      long[] micros = in.stream().mapToLong(Sample::micros).sorted().toArray();
+      System.out.printf("%-27s %8d  %-40s %8.1f %8.1f %8.1f %8.1f%n", name, in.size(), byStatus,
+          pct(micros, 50), pct(micros, 95), pct(micros, 99), micros[micros.length - 1] / 1000.0);
+    }
+  }
+
+  static double pct(long[] sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+
+  /** After recovery: every session the clients hold live is live in the app and in Redis; every ended one is gone. */
+  static boolean verify(Redis redis) throws Exception {
+    // the app writes what it recorded during the outage within seconds of Redis answering
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<String> problems;
+    do {
+      problems = new ArrayList<>();
+      for (Known k : sessions.values()) {
+        String key = "session:{" + k.sessionId.substring(0, 8) + "}:" + k.sessionId;
+        boolean inRedis = redis.exists(key);
+        HttpResponse<String> me = send("GET", "/api/v1/auth/me", k.token, null, k.userAgent);
+        int status = me == null ? -1 : me.statusCode();
+        if (!k.ended && (!inRedis || status != 200)) {
+          problems.add("lost session " + k.sessionId + ": in redis=" + inRedis + ", /me=" + status);
+        }
+        if (k.ended && (inRedis || status != 401)) {
+          problems.add("ended session came back " + k.sessionId + ": in redis=" + inRedis + ", /me=" + status);
+        }
+      }
+      if (problems.isEmpty()) {
+        break;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+
+    long live = sessions.values().stream().filter(k -> !k.ended).count();
+    System.out.printf("sessions: %d live and %d ended as the clients know them; problems: %d; 500s or transport errors: %d%n",
+        live, sessions.size() - live, problems.size(), serverErrors.size());
+    problems.stream().limit(20).forEach(p -> System.out.println("  " + p));
+    serverErrors.stream().limit(20).forEach(e -> System.out.println("  " + e));
+    boolean ok = problems.isEmpty() && serverErrors.isEmpty();
+    System.out.println(ok ? "RESULT: PASS" : "RESULT: FAIL");
+    return ok;
+  }
+
+  static void waitForApp() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the app did not start within 120 s");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A private redis-server that can be paused, shut down with a dump, and restarted from it. */
+  static final class Redis {
+    final Path dir;
+    final int port;
+    Process process;
+
+    Redis(Path dir, int port) {
+      this.dir = dir;
+      this.port = port;
+    }
+
+    static Redis start(Path dir) throws Exception {
+      Redis redis = new Redis(dir, freePort());
+      redis.launch();
+      return redis;
+    }
+
+    void launch() throws Exception {
+      String bin = System.getenv().getOrDefault("REDIS_SERVER_BIN", "redis-server");
+      process = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+          .start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          if ("+PONG".equals(command("PING"))) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // starting
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException("redis-server did not start; see " + dir.resolve("redis.log"));
+    }
+
+    void pause() {
+      signal("-STOP");
+    }
+
+    void resume() {
+      signal("-CONT");
+    }
+
+    void shutdownSave() {
+      try {
+        command("SHUTDOWN", "SAVE");
+      } catch (IOException expected) {
+        // the server closes the connection as it exits
+      }
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void restart() {
+      try {
+        launch();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    boolean exists(String key) throws IOException {
+      return ":1".equals(command("EXISTS", key));
+    }
+
+    void stop() {
+      if (process != null) {
+        signal("-CONT");
+        process.destroy();
+        try {
+          process.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void signal(String signal) {
+      try {
+        new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** One command over RESP; the first line of the answer. */
+    String command(String... parts) throws IOException {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        socket.setSoTimeout(2000);
+        StringBuilder out = new StringBuilder("*" + parts.length + "\r\n");
+        for (String part : parts) {
+          out.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+        }
+        OutputStream o = socket.getOutputStream();
+        o.write(out.toString().getBytes(StandardCharsets.UTF_8));
+        o.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+          line.append((char) c);
+        }
+        return line.toString();
+      }
+    }
+  }
+}
