@@ -152,6 +152,13 @@ final class SessionKitBuilders {
       throw new InvalidSessionKitConfigurationException(
           "sessionkit.fallback is not set", "use jwt-only or deny");
     }
+    SessionKitProperties.Outage outage = properties.getOutage();
+    requirePositive(outage.getReconcileInterval(), "sessionkit.outage.reconcile-interval", "e.g. 1s");
+    if (outage.getCapacity() < 0) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.outage.capacity must be >= 0, but was " + outage.getCapacity(),
+          "use the most logins and refreshed sessions to hold during an outage, e.g. 100000");
+    }
     SessionManager.Builder builder =
         SessionManager.builder()
             .store(store)
@@ -162,7 +169,9 @@ final class SessionKitBuilders {
             .touchInterval(touch)
             .maxSessionsPerUser(max)
             .refreshReuseGrace(grace)
-            .fallbackMode(properties.getFallback());
+            .fallbackMode(properties.getFallback())
+            .reconcileInterval(outage.getReconcileInterval())
+            .outageCapacity(outage.getCapacity());
     listeners.forEach(builder::listener);
     authenticationListeners.forEach(builder::authenticationListener);
     return builder.build();

@@ -82,6 +82,8 @@ public class SessionKitProperties {
 
   private final Redis redis = new Redis();
 
+  private final Outage outage = new Outage();
+
   private final SpringSecurity springSecurity = new SpringSecurity();
 
   public boolean isEnabled() {
@@ -182,6 +184,10 @@ public class SessionKitProperties {
 
   public Redis getRedis() {
     return redis;
+  }
+
+  public Outage getOutage() {
+    return outage;
   }
 
   public SpringSecurity getSpringSecurity() {
@@ -421,6 +427,40 @@ public class SessionKitProperties {
     }
   }
 
+  /** What this instance keeps while the store is unreachable in jwt-only mode. */
+  public static class Outage {
+
+    /** How often, once the store answers again, what happened during an outage is written to it. */
+    private Duration reconcileInterval = Duration.ofSeconds(1);
+
+    /**
+     * Most logins and refreshed sessions held on this instance during an outage; beyond it,
+     * logins and refreshes are refused as in deny mode.
+     */
+    private int capacity = 100_000;
+
+    public Duration getReconcileInterval() {
+      return reconcileInterval;
+    }
+
+    public void setReconcileInterval(Duration reconcileInterval) {
+      this.reconcileInterval = reconcileInterval;
+    }
+
+    public int getCapacity() {
+      return capacity;
+    }
+
+    public void setCapacity(int capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public String toString() {
+      return "Outage[reconcileInterval=" + reconcileInterval + ", capacity=" + capacity + "]";
+    }
+  }
+
   /** The Redis session store. {@link #toString()} never shows the URL, which may hold a password. */
   public static class Redis {
 
@@ -436,6 +476,15 @@ public class SessionKitProperties {
 
     /** Most time opening a Redis connection may take. */
     private Duration connectTimeout = Duration.ofSeconds(1);
+
+    /**
+     * Failures in a row after which the circuit breaker opens: calls then fail at once, without
+     * waiting for a timeout, until a background probe gets an answer.
+     */
+    private int failureThreshold = 2;
+
+    /** How often the open circuit breaker asks Redis whether it is back. */
+    private Duration probeInterval = Duration.ofMillis(500);
 
     public @Nullable String getUrl() {
       return url;
@@ -461,10 +510,27 @@ public class SessionKitProperties {
       this.connectTimeout = connectTimeout;
     }
 
+    public int getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(int failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public Duration getProbeInterval() {
+      return probeInterval;
+    }
+
+    public void setProbeInterval(Duration probeInterval) {
+      this.probeInterval = probeInterval;
+    }
+
     @Override
     public String toString() {
       return "Redis[url=" + (url == null ? "(unset)" : "(hidden)") + ", commandTimeout="
-          + commandTimeout + ", connectTimeout=" + connectTimeout + "]";
+          + commandTimeout + ", connectTimeout=" + connectTimeout + ", failureThreshold="
+          + failureThreshold + ", probeInterval=" + probeInterval + "]";
     }
   }
 

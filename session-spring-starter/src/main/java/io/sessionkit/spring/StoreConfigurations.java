@@ -47,6 +47,13 @@ final class StoreConfigurations {
           redis.getCommandTimeout(), "sessionkit.redis.command-timeout", "e.g. 500ms");
       SessionKitBuilders.requirePositive(
           redis.getConnectTimeout(), "sessionkit.redis.connect-timeout", "e.g. 1s");
+      SessionKitBuilders.requirePositive(
+          redis.getProbeInterval(), "sessionkit.redis.probe-interval", "e.g. 500ms");
+      if (redis.getFailureThreshold() < 1) {
+        throw new InvalidSessionKitConfigurationException(
+            "sessionkit.redis.failure-threshold must be >= 1, but was " + redis.getFailureThreshold(),
+            "use the number of failures in a row that opens the circuit breaker, e.g. 2");
+      }
       RedisSessionStore.Builder builder;
       try {
         builder = RedisSessionStore.builder().uri(location.uri());
@@ -63,6 +70,8 @@ final class StoreConfigurations {
               .clock(clock)
               .commandTimeout(redis.getCommandTimeout())
               .connectTimeout(redis.getConnectTimeout())
+              .failureThreshold(redis.getFailureThreshold())
+              .probeInterval(redis.getProbeInterval())
               .build();
       log.info(
           "sessionkit: using the Redis session store at {} (from {})",

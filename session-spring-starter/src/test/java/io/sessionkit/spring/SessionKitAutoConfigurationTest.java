@@ -551,6 +551,23 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void negativeOutageCapacityFails() {
+    runner
+        .withPropertyValues("sessionkit.outage.capacity=-1")
+        .run(context ->
+            assertThat(failure(context))
+                .hasMessageStartingWith("sessionkit.outage.capacity must be >= 0, but was -1"));
+  }
+
+  @Test
+  void zeroReconcileIntervalFails() {
+    runner
+        .withPropertyValues("sessionkit.outage.reconcile-interval=0s")
+        .run(context ->
+            assertThat(failure(context)).hasMessageContaining("sessionkit.outage.reconcile-interval"));
+  }
+
+  @Test
   void fractionalAccessTokenLifetimeFails() {
     runner
         .withPropertyValues("sessionkit.access-token-lifetime=1500ms")
