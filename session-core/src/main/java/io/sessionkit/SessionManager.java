@@ -1,5 +1,6 @@
 package io.sessionkit;
 
+import io.sessionkit.internal.Require;
 import io.sessionkit.internal.RefreshTokens;
 import io.sessionkit.internal.SessionIds;
 import java.security.SecureRandom;
@@ -679,7 +680,7 @@ public final class SessionManager implements AutoCloseable {
 
     /** The absolute session lifetime, which is also the refresh-token lifetime. Default: 7 days. */
     public Builder sessionLifetime(Duration lifetime) {
-      this.sessionLifetime = positive(lifetime, "sessionLifetime");
+      this.sessionLifetime = Require.positive(lifetime, "sessionLifetime");
       return this;
     }
 
@@ -689,28 +690,25 @@ public final class SessionManager implements AutoCloseable {
      * session may end up to one touch interval earlier than a strict idle timeout would say.
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = notNegative(idleTimeout, "idleTimeout");
+      this.idleTimeout = Require.notNegative(idleTimeout, "idleTimeout");
       return this;
     }
 
     /** The least time between two writes of a session's last activity. Default: 1 minute. */
     public Builder touchInterval(Duration touchInterval) {
-      this.touchInterval = notNegative(touchInterval, "touchInterval");
+      this.touchInterval = Require.notNegative(touchInterval, "touchInterval");
       return this;
     }
 
     /** The most live sessions a user may have; a login beyond it evicts the oldest. 0 (the default) for no limit. */
     public Builder maxSessionsPerUser(int max) {
-      if (max < 0) {
-        throw new IllegalArgumentException("maxSessionsPerUser must be >= 0, but was " + max);
-      }
-      this.maxSessionsPerUser = max;
+      this.maxSessionsPerUser = Require.atLeast(max, 0, "maxSessionsPerUser");
       return this;
     }
 
     /** How long after a rotation the previous refresh token may be retried. Default: 10 seconds. */
     public Builder refreshReuseGrace(Duration grace) {
-      this.refreshReuseGrace = notNegative(grace, "refreshReuseGrace");
+      this.refreshReuseGrace = Require.notNegative(grace, "refreshReuseGrace");
       return this;
     }
 
@@ -731,7 +729,7 @@ public final class SessionManager implements AutoCloseable {
      * Default: 1 second.
      */
     public Builder reconcileInterval(Duration interval) {
-      this.reconcileInterval = positive(interval, "reconcileInterval");
+      this.reconcileInterval = Require.positive(interval, "reconcileInterval");
       return this;
     }
 
@@ -741,10 +739,7 @@ public final class SessionManager implements AutoCloseable {
      * FallbackMode#DENY}. Default: 100,000.
      */
     public Builder outageCapacity(int capacity) {
-      if (capacity < 0) {
-        throw new IllegalArgumentException("outageCapacity must be >= 0, but was " + capacity);
-      }
-      this.outageCapacity = capacity;
+      this.outageCapacity = Require.atLeast(capacity, 0, "outageCapacity");
       return this;
     }
 
@@ -775,20 +770,5 @@ public final class SessionManager implements AutoCloseable {
       return new SessionManager(this);
     }
 
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-      }
-      return value;
-    }
-
-    private static Duration notNegative(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(name + " must be >= 0, but was " + value);
-      }
-      return value;
-    }
   }
 }

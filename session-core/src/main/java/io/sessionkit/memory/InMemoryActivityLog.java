@@ -1,5 +1,6 @@
 package io.sessionkit.memory;
 
+import io.sessionkit.internal.Require;
 import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
 import java.time.Clock;
@@ -36,12 +37,8 @@ public final class InMemoryActivityLog implements ActivityLog {
    */
   public static InMemoryActivityLog create(Clock clock, int maxEntriesPerUser, Duration retention) {
     Objects.requireNonNull(clock, "clock");
-    if (maxEntriesPerUser < 1) {
-      throw new IllegalArgumentException("maxEntriesPerUser must be >= 1, but was " + maxEntriesPerUser);
-    }
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("retention must be > 0, but was " + retention);
-    }
+    Require.atLeast(maxEntriesPerUser, 1, "maxEntriesPerUser");
+    Require.positive(retention, "retention");
     return new InMemoryActivityLog(clock, maxEntriesPerUser, retention);
   }
 

@@ -1,5 +1,6 @@
 package io.sessionkit.memory;
 
+import io.sessionkit.internal.Require;
 import io.sessionkit.LoginThrottle;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +31,8 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   /** A throttle refusing attempts after {@code maxFailures} failures within {@code window}. */
   public static InMemoryLoginThrottle create(Clock clock, int maxFailures, Duration window) {
     Objects.requireNonNull(clock, "clock");
-    if (maxFailures < 1) {
-      throw new IllegalArgumentException("maxFailures must be >= 1, but was " + maxFailures);
-    }
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be > 0, but was " + window);
-    }
+    Require.atLeast(maxFailures, 1, "maxFailures");
+    Require.positive(window, "window");
     return new InMemoryLoginThrottle(clock, maxFailures, window);
   }
 

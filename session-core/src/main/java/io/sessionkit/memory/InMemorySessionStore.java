@@ -1,5 +1,6 @@
 package io.sessionkit.memory;
 
+import io.sessionkit.internal.Require;
 import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCreation;
@@ -62,9 +63,7 @@ public final class InMemorySessionStore implements SessionStore {
       Session session, String refreshTokenHash, int maxSessionsPerUser) {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
-    if (maxSessionsPerUser < 0) {
-      throw new IllegalArgumentException("maxSessionsPerUser must be >= 0, but was " + maxSessionsPerUser);
-    }
+    Require.atLeast(maxSessionsPerUser, 0, "maxSessionsPerUser");
     ensureOpen();
     Instant now = clock.instant();
     if (!session.isLiveAt(now)) {

@@ -1,5 +1,6 @@
 package io.sessionkit.redis;
 
+import io.sessionkit.internal.Require;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -55,12 +56,8 @@ public final class RedisActivityLog implements ActivityLog {
    */
   public static RedisActivityLog sharing(RedisSessionStore store, int maxEntriesPerUser, Duration retention) {
     Objects.requireNonNull(store, "store");
-    if (maxEntriesPerUser < 1) {
-      throw new IllegalArgumentException("maxEntriesPerUser must be >= 1, but was " + maxEntriesPerUser);
-    }
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("retention must be > 0, but was " + retention);
-    }
+    Require.atLeast(maxEntriesPerUser, 1, "maxEntriesPerUser");
+    Require.positive(retention, "retention");
     return new RedisActivityLog(store.backend(), maxEntriesPerUser, retention);
   }
 

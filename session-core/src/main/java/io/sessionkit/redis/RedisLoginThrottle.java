@@ -1,5 +1,6 @@
 package io.sessionkit.redis;
 
+import io.sessionkit.internal.Require;
 import io.lettuce.core.ScriptOutputType;
 import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionStoreUnavailableException;
@@ -40,9 +41,7 @@ public final class RedisLoginThrottle implements LoginThrottle {
    */
   public static RedisLoginThrottle sharing(RedisSessionStore store, int maxFailures, Duration window) {
     Objects.requireNonNull(store, "store");
-    if (maxFailures < 1) {
-      throw new IllegalArgumentException("maxFailures must be >= 1, but was " + maxFailures);
-    }
+    Require.atLeast(maxFailures, 1, "maxFailures");
     if (window.toMillis() < 1) {
       throw new IllegalArgumentException("window must be at least 1 ms, but was " + window);
     }

@@ -1,5 +1,6 @@
 package io.sessionkit.redis;
 
+import io.sessionkit.internal.Require;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.sessionkit.RefreshRotation;
@@ -68,9 +69,7 @@ public final class RedisSessionStore implements SessionStore {
   public SessionCreation create(Session session, String refreshTokenHash, int maxSessionsPerUser) {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
-    if (maxSessionsPerUser < 0) {
-      throw new IllegalArgumentException("maxSessionsPerUser must be >= 0, but was " + maxSessionsPerUser);
-    }
+    Require.atLeast(maxSessionsPerUser, 0, "maxSessionsPerUser");
     String tag = SessionIds.userTag(session.userId());
     if (!SessionIds.tagOf(session.id()).equals(Optional.of(tag))) {
       throw new IllegalArgumentException(
@@ -304,13 +303,13 @@ public final class RedisSessionStore implements SessionStore {
 
     /** The most time one command may take before the store counts as unavailable. Default: 500 ms. */
     public Builder commandTimeout(Duration timeout) {
-      this.commandTimeout = positive(timeout, "commandTimeout");
+      this.commandTimeout = Require.positive(timeout, "commandTimeout");
       return this;
     }
 
     /** The most time opening a connection may take. Default: 1 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      this.connectTimeout = Require.positive(timeout, "connectTimeout");
       return this;
     }
 
@@ -319,16 +318,13 @@ public final class RedisSessionStore implements SessionStore {
      * a background probe gets an answer. Default: 2.
      */
     public Builder failureThreshold(int failures) {
-      if (failures < 1) {
-        throw new IllegalArgumentException("failureThreshold must be >= 1, but was " + failures);
-      }
-      this.failureThreshold = failures;
+      this.failureThreshold = Require.atLeast(failures, 1, "failureThreshold");
       return this;
     }
 
     /** How often the open circuit breaker asks Redis whether it is back. Default: 500 ms. */
     public Builder probeInterval(Duration interval) {
-      this.probeInterval = positive(interval, "probeInterval");
+      this.probeInterval = Require.positive(interval, "probeInterval");
       return this;
     }
 
@@ -344,12 +340,5 @@ public final class RedisSessionStore implements SessionStore {
       return new RedisSessionStore(this);
     }
 
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-      }
-      return value;
-    }
   }
 }
