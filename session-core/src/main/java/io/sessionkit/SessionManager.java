@@ -404,13 +404,17 @@ public final class SessionManager implements AutoCloseable {
 
   /**
    * The user's live sessions, oldest first, including those created on this instance during an
-   * outage that are not written to the store yet.
+   * outage that are not written to the store yet, and leaving out those it ended during an
+   * outage, even before that end is written to the store.
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached
    */
   public List<Session> sessions(String userId) {
     List<Session> pending = journal.pendingSessionsOf(userId);
     List<Session> stored = store.listByUser(userId);
+    // an end recorded during an outage holds from the moment the store answers again, not only
+    // once the outage record has been written (cheap when nothing was recorded)
+    stored = stored.stream().filter(s -> !journal.endedHere(s)).toList();
     if (pending.isEmpty()) {
       return stored;
     }

@@ -409,6 +409,20 @@ public class SessionManagerTest {
   }
 
   @Test
+  void sessionsEndedDuringAnOutageAreNotListedOnceTheStoreIsBackEvenBeforeTheRecordIsWritten() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+    store.goDown();
+    manager.logout(phone.session().id(), PHONE);
+    store.comeBack();
+
+    assertThat(manager.sessions(user)).containsExactly(laptop.session());
+    assertThat(manager.writeOutageRecord()).isTrue();
+    assertThat(manager.sessions(user)).containsExactly(laptop.session());
+  }
+
+  @Test
   void aLogoutOfASessionCreatedDuringTheOutageNeverReachesTheStore() {
     String user = newUser();
     store.goDown();

@@ -1,7 +1,8 @@
 package io.sessionkit.example;
 
-import io.sessionkit.Session;
+import io.sessionkit.FallbackMode;
 import io.sessionkit.SessionManager;
+import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.servlet.ClientInfoResolver;
 import io.sessionkit.servlet.SessionEndpoints;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,8 +33,16 @@ class AdminController {
   @GetMapping
   Map<String, ?> list(@PathVariable String username, HttpServletRequest request) {
     Caller admin = requireAdmin(request);
-    List<Session> found = sessions.sessions(user(username).id());
-    return SessionEndpoints.sessionList(found, admin.sessionId(), true);
+    User user = user(username);
+    try {
+      return SessionEndpoints.sessionList(sessions.sessions(user.id()), admin.sessionId(), true);
+    } catch (SessionStoreUnavailableException e) {
+      if (sessions.fallbackMode() == FallbackMode.DENY) {
+        throw e;
+      }
+      // JWT-only: a valid token is answered while Redis is down, saying that the list is unknown
+      return SessionEndpoints.sessionList(List.of(), admin.sessionId(), false);
+    }
   }
 
   @DeleteMapping

@@ -48,7 +48,34 @@ class ApiErrors implements ErrorController {
   record ErrorBody(@JsonProperty("error") String error, @JsonProperty("message") String message) {}
 
   static ResponseEntity<ErrorBody> answer(HttpStatus status, String message) {
-    return ResponseEntity.status(status).body(new ErrorBody(CODES.getOrDefault(status, "error"), message));
+    return ResponseEntity.status(status).body(new ErrorBody(code(status), message));
+  }
+
+  /** The contract's error code for a status; any other client error is an invalid request. */
+  static String code(HttpStatus status) {
+    return CODES.getOrDefault(status, status.is4xxClientError() ? "invalid_request" : "internal_error");
+  }
+
+  /**
+   * The error body as JSON text, for the few places that write it without a message converter.
+   * {@code message} must be one of this app's own fixed texts: it is not escaped beyond quotes
+   * and backslashes, and must never carry client input.
+   */
+  static String json(HttpStatus status, String message) {
+    return "{\"error\":\"" + code(status) + "\",\"message\":\""
+        + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+  }
+
+  /** The message for an error the container found before any handler ran. */
+  static String containerMessage(HttpStatus status) {
+    return switch (status) {
+      case NOT_FOUND -> "No such endpoint";
+      case PAYLOAD_TOO_LARGE -> "The request body is too large";
+      case BAD_REQUEST -> "The request could not be read";
+      case REQUEST_HEADER_FIELDS_TOO_LARGE -> "The request headers are too large";
+      case URI_TOO_LONG -> "The request URI is too long";
+      default -> status.getReasonPhrase();
+    };
   }
 
   @ExceptionHandler(ApiException.class)
@@ -103,12 +130,6 @@ class ApiErrors implements ErrorController {
     if (status == null) {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
     }
-    String message = switch (status) {
-      case NOT_FOUND -> "No such endpoint";
-      case PAYLOAD_TOO_LARGE -> "The request body is too large";
-      case BAD_REQUEST -> "The request could not be read";
-      default -> status.getReasonPhrase();
-    };
-    return answer(status, message);
+    return answer(status, containerMessage(status));
   }
 }

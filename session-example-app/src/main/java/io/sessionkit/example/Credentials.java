@@ -1,6 +1,5 @@
 package io.sessionkit.example;
 
-import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
@@ -30,11 +29,8 @@ record Credentials(String username, String password) {
     if (!Users.USERNAME.matcher(username).matches()) {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "username must be 3-64 characters of A-Z, a-z, 0-9, '_', '.', '-'");
     }
-    if (password.length() < Users.MIN_PASSWORD_LENGTH) {
+    if (password.codePointCount(0, password.length()) < Users.MIN_PASSWORD_LENGTH) {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "password must be at least " + Users.MIN_PASSWORD_LENGTH + " characters");
-    }
-    if (password.getBytes(StandardCharsets.UTF_8).length > Users.MAX_PASSWORD_BYTES) {
-      throw ApiException.of(HttpStatus.BAD_REQUEST, "password must be at most " + Users.MAX_PASSWORD_BYTES + " bytes");
     }
   }
 

@@ -1,6 +1,10 @@
 package io.sessionkit.example;
 
 import jakarta.annotation.PostConstruct;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +27,6 @@ class Users {
 
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,64}");
   static final int MIN_PASSWORD_LENGTH = 8;
-  // BCrypt reads at most 72 bytes; longer passwords would be silently cut
-  static final int MAX_PASSWORD_BYTES = 72;
 
   private static final Logger log = LoggerFactory.getLogger(Users.class);
 
@@ -57,7 +59,7 @@ class Users {
 
   /** The new account, or empty when the username is taken (case-insensitively). */
   Optional<User> register(String username, String password, Set<String> roles) {
-    User user = new User(UUID.randomUUID().toString(), username, encoder.encode(password), Set.copyOf(roles));
+    User user = new User(UUID.randomUUID().toString(), username, encoder.encode(prehash(password)), Set.copyOf(roles));
     User existing = byUsername.putIfAbsent(key(username), user);
     if (existing != null) {
       return Optional.empty();
@@ -69,7 +71,7 @@ class Users {
   /** The account whose password matches, or empty; unknown user and wrong password look alike. */
   Optional<User> authenticate(String username, String password) {
     User user = byUsername.get(key(username));
-    boolean matches = encoder.matches(password, user == null ? unknownUserHash : user.passwordHash());
+    boolean matches = encoder.matches(prehash(password), user == null ? unknownUserHash : user.passwordHash());
     return matches && user != null ? Optional.of(user) : Optional.empty();
   }
 
@@ -79,6 +81,21 @@ class Users {
 
   Optional<User> byId(String id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /**
+   * What BCrypt hashes: the password's SHA-256, base64-encoded (44 ASCII characters). BCrypt
+   * reads at most 72 bytes and refuses longer input, so without this a long passphrase would be
+   * refused or cut; this way every password counts in full, whatever its length (the request
+   * body limit bounds it).
+   */
+  private static String prehash(String password) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static String key(String username) {
