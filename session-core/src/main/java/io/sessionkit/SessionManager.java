@@ -392,14 +392,26 @@ public final class SessionManager implements AutoCloseable {
   /**
    * Ends one of the user's sessions, e.g. from the user's device list or an operator's console.
    *
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, ownership is told from
+   * the session id, which starts with its user's tag, and the end is recorded as a logout is.
+   *
    * @return whether a live session of this user was ended; false for any other id
-   * @throws SessionStoreUnavailableException when the store cannot be reached
+   * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
+   *     FallbackMode#DENY}
    */
   public boolean revoke(String userId, String sessionId, ClientInfo client) {
-    Optional<Session> owned =
-        journal.pendingSession(sessionId).or(() -> store.find(sessionId))
-            .filter(s -> s.userId().equals(userId));
-    return owned.isPresent() && end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
+    Optional<Session> owned;
+    try {
+      owned = journal.pendingSession(sessionId).or(() -> store.find(sessionId));
+    } catch (SessionStoreUnavailableException e) {
+      if (fallbackMode == FallbackMode.DENY
+          || !SessionIds.tagOf(sessionId).equals(Optional.of(SessionIds.userTag(userId)))) {
+        throw e;
+      }
+      return end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
+    }
+    return owned.filter(s -> s.userId().equals(userId)).isPresent()
+        && end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
   }
 
   /**

@@ -423,6 +423,27 @@ public class SessionManagerTest {
   }
 
   @Test
+  void aUserCanRevokeOneOfTheirSessionsDuringAnOutageButNotAnotherUsers() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+    Login stranger = manager.login(newUser(), Set.of(), PHONE);
+    store.goDown();
+
+    assertThat(manager.revoke(user, phone.session().id(), LAPTOP)).isTrue();
+    assertThatThrownBy(() -> manager.revoke(user, stranger.session().id(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+
+    assertThat(manager.authenticate(phone.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.authenticate(laptop.accessToken().value()).isAuthenticated()).isTrue();
+    store.comeBack();
+    assertThat(manager.writeOutageRecord()).isTrue();
+    assertThat(store.find(phone.session().id())).isEmpty();
+    assertThat(store.find(stranger.session().id())).isPresent();
+  }
+
+  @Test
   void aLogoutOfASessionCreatedDuringTheOutageNeverReachesTheStore() {
     String user = newUser();
     store.goDown();
