@@ -39,7 +39,7 @@ class ApiErrors implements ErrorController {
           HttpStatus.NOT_FOUND, "not_found",
           HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
           HttpStatus.CONFLICT, "conflict",
-          HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large",
+          HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
           HttpStatus.TOO_MANY_REQUESTS, "too_many_requests",
           HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable",
           HttpStatus.INTERNAL_SERVER_ERROR, "internal_error");
@@ -70,7 +70,7 @@ class ApiErrors implements ErrorController {
   static String containerMessage(HttpStatus status) {
     return switch (status) {
       case NOT_FOUND -> "No such endpoint";
-      case PAYLOAD_TOO_LARGE -> "The request body is too large";
+      case CONTENT_TOO_LARGE -> "The request body is too large";
       case BAD_REQUEST -> "The request could not be read";
       case REQUEST_HEADER_FIELDS_TOO_LARGE -> "The request headers are too large";
       case URI_TOO_LONG -> "The request URI is too long";

@@ -71,7 +71,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
   }
 
   private static void tooLarge(HttpServletResponse response) throws IOException {
-    error(response, HttpStatus.PAYLOAD_TOO_LARGE, "The request body must be at most " + MAX_BODY_BYTES + " bytes");
+    error(response, HttpStatus.CONTENT_TOO_LARGE, "The request body must be at most " + MAX_BODY_BYTES + " bytes");
   }
 
   private static void unreadable(HttpServletResponse response) throws IOException {
