@@ -22,7 +22,12 @@ public record AccessToken(String value, String tokenId, Instant issuedAt, Instan
 
   @Override
   public String toString() {
-    return "AccessToken[tokenId=" + tokenId + ", issuedAt=" + issuedAt + ", expiresAt=" + expiresAt
+    return "AccessToken[tokenId="
+        + tokenId
+        + ", issuedAt="
+        + issuedAt
+        + ", expiresAt="
+        + expiresAt
         + ", value=(hidden)]";
   }
 }

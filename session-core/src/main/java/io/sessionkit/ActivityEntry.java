@@ -60,8 +60,8 @@ public record ActivityEntry(
   }
 
   /**
-   * The entry a session event becomes in its user's feed, or empty for events the feed leaves
-   * out (refreshes).
+   * The entry a session event becomes in its user's feed, or empty for events the feed leaves out
+   * (refreshes).
    */
   public static Optional<ActivityEntry> of(SessionEvent event) {
     Type type;
@@ -95,7 +95,11 @@ public record ActivityEntry(
     }
     return Optional.of(
         new ActivityEntry(
-            event.userId(), type, event.at(), event.client().ip(), event.client().userAgent(),
+            event.userId(),
+            type,
+            event.at(),
+            event.client().ip(),
+            event.client().userAgent(),
             Optional.of(event.sessionId())));
   }
 }

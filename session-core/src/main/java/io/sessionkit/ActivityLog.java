@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * A bounded, newest-first feed of what happened to each user's account, fed by {@link
- * SessionEvent}s (register it as a {@link SessionListener}) and by the host for what only it
- * sees (a failed login). Implementations: {@code io.sessionkit.redis.RedisActivityLog} and
- * {@code io.sessionkit.memory.InMemoryActivityLog}.
+ * SessionEvent}s (register it as a {@link SessionListener}) and by the host for what only it sees
+ * (a failed login). Implementations: {@code io.sessionkit.redis.RedisActivityLog} and {@code
+ * io.sessionkit.memory.InMemoryActivityLog}.
  *
  * <p>Thread-safe. Recording never throws for an unreachable store: a feed is not worth failing a
  * login over, so the entry is dropped and logged. Reading throws {@link

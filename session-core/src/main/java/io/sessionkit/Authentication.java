@@ -9,8 +9,8 @@ import java.util.Optional;
  * @param status the verdict
  * @param claims the token's claims, present for {@link Status#AUTHENTICATED}, {@link
  *     Status#SESSION_ENDED} and {@link Status#STORE_UNAVAILABLE}
- * @param session the stored session, present when the store confirmed it; empty when the
- *     JWT-only fallback accepted the token while the store was unreachable
+ * @param session the stored session, present when the store confirmed it; empty when the JWT-only
+ *     fallback accepted the token while the store was unreachable
  * @param tokenStatus what token verification said (VALID unless the token itself was refused)
  */
 public record Authentication(
@@ -47,12 +47,16 @@ public record Authentication(
   }
 
   static Authentication invalidToken(TokenVerification.Status tokenStatus) {
-    return new Authentication(Status.INVALID_TOKEN, Optional.empty(), Optional.empty(), tokenStatus);
+    return new Authentication(
+        Status.INVALID_TOKEN, Optional.empty(), Optional.empty(), tokenStatus);
   }
 
   static Authentication sessionEnded(TokenClaims claims) {
     return new Authentication(
-        Status.SESSION_ENDED, Optional.of(claims), Optional.empty(), TokenVerification.Status.VALID);
+        Status.SESSION_ENDED,
+        Optional.of(claims),
+        Optional.empty(),
+        TokenVerification.Status.VALID);
   }
 
   static Authentication storeUnavailable(TokenClaims claims) {

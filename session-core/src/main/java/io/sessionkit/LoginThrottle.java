@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits failed logins per key (typically username and client address): after {@code
- * maxFailures} failures within a window, further attempts are refused until the window ends.
- * Implementations: {@code io.sessionkit.redis.RedisLoginThrottle} (shared by all instances) and
- * {@code io.sessionkit.memory.InMemoryLoginThrottle}.
+ * Limits failed logins per key (typically username and client address): after {@code maxFailures}
+ * failures within a window, further attempts are refused until the window ends. Implementations:
+ * {@code io.sessionkit.redis.RedisLoginThrottle} (shared by all instances) and {@code
+ * io.sessionkit.memory.InMemoryLoginThrottle}.
  *
- * <p>Thread-safe. An unreachable store lets attempts through (and logs it): locking every user
- * out because Redis is down would turn an outage into a worse one.
+ * <p>Thread-safe. An unreachable store lets attempts through (and logs it): locking every user out
+ * because Redis is down would turn an outage into a worse one.
  */
 public interface LoginThrottle {
 

@@ -14,15 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * JWT-only revocation policy, and the record that is written to the store once it answers.
  *
  * <p>It holds sessions created by logins during the outage (with their local refresh state),
- * refresh rotations of older sessions, sessions ended and users logged out everywhere. Token
- * checks consult it on every request while it is not empty, also after the store is back and
- * until the record has been written, so nothing done during the outage is undone.
+ * refresh rotations of older sessions, sessions ended and users logged out everywhere. Token checks
+ * consult it on every request while it is not empty, also after the store is back and until the
+ * record has been written, so nothing done during the outage is undone.
  *
  * <p>Bounded: entries that only refuse tokens go when the last token they cover has expired;
  * entries still to be written go when what they cover would have ended anyway (the session's
- * lifetime); and no more than {@code capacity} logins and rotations are held, beyond which
- * logins and refreshes are refused as if the store were down. Thread-safe; the token check reads
- * without locking.
+ * lifetime); and no more than {@code capacity} logins and rotations are held, beyond which logins
+ * and refreshes are refused as if the store were down. Thread-safe; the token check reads without
+ * locking.
  */
 final class OutageJournal implements RevocationPolicy {
 
@@ -76,7 +76,9 @@ final class OutageJournal implements RevocationPolicy {
     return endsToWrite.containsKey(sessionId) || (until != null && clock.instant().isBefore(until));
   }
 
-  /** Whether this instance recorded the end of this session, by id or by a logout-all of its user. */
+  /**
+   * Whether this instance recorded the end of this session, by id or by a logout-all of its user.
+   */
   boolean endedHere(Session session) {
     UserEnd end = userEnds.get(session.userId());
     return endedHere(session.id()) || (end != null && !session.createdAt().isAfter(end.endedAt()));
@@ -84,7 +86,9 @@ final class OutageJournal implements RevocationPolicy {
 
   /** Whether anything still has to be written to the store. */
   boolean hasWritesPending() {
-    return !created.isEmpty() || !rotated.isEmpty() || !endsToWrite.isEmpty()
+    return !created.isEmpty()
+        || !rotated.isEmpty()
+        || !endsToWrite.isEmpty()
         || userEnds.values().stream().anyMatch(e -> !e.written());
   }
 
@@ -108,25 +112,29 @@ final class OutageJournal implements RevocationPolicy {
     prune();
     if (created.size() + rotated.size() >= capacity) {
       throw new SessionStoreUnavailableException(
-          "the session store is unreachable and " + capacity + " logins and refreshes are already held locally");
+          "the session store is unreachable and "
+              + capacity
+              + " logins and refreshes are already held locally");
     }
     created.put(session.id(), new LocalSession(session, new RefreshState(refreshHash)));
   }
 
   /**
-   * Rotates a refresh token locally. Sessions created or rotated here during the outage are
-   * checked exactly; for an older session whose stored state is unknown here, the presented token
-   * is taken as current, and the store judges it when the rotation is written.
+   * Rotates a refresh token locally. Sessions created or rotated here during the outage are checked
+   * exactly; for an older session whose stored state is unknown here, the presented token is taken
+   * as current, and the store judges it when the rotation is written.
    *
    * @param known the session, when this instance knows it from before the outage
    * @return the outcome, or empty when the session is unknown here
    */
-  synchronized Optional<RefreshRotation.Outcome> rotateLocally(RefreshRotation rotation, Optional<Session> known) {
+  synchronized Optional<RefreshRotation.Outcome> rotateLocally(
+      RefreshRotation rotation, Optional<Session> known) {
     Instant now = clock.instant();
     String id = rotation.sessionId();
     LocalSession local = created.get(id);
     if (local != null) {
-      return Optional.of(apply(local.session(), local.refresh(), rotation, now, () -> created.remove(id)));
+      return Optional.of(
+          apply(local.session(), local.refresh(), rotation, now, () -> created.remove(id)));
     }
     LocalRotations rotations = rotated.get(id);
     if (rotations == null) {
@@ -135,13 +143,18 @@ final class OutageJournal implements RevocationPolicy {
       }
       if (created.size() + rotated.size() >= capacity) {
         throw new SessionStoreUnavailableException(
-            "the session store is unreachable and " + capacity + " logins and refreshes are already held locally");
+            "the session store is unreachable and "
+                + capacity
+                + " logins and refreshes are already held locally");
       }
-      rotations = new LocalRotations(known.get(), new RefreshState(rotation.presentedHash()), new ArrayList<>());
+      rotations =
+          new LocalRotations(
+              known.get(), new RefreshState(rotation.presentedHash()), new ArrayList<>());
       rotated.put(id, rotations);
     }
     LocalRotations record = rotations;
-    RefreshRotation.Outcome outcome = apply(record.session(), record.refresh(), rotation, now, () -> rotated.remove(id));
+    RefreshRotation.Outcome outcome =
+        apply(record.session(), record.refresh(), rotation, now, () -> rotated.remove(id));
     if (outcome.status() == RefreshRotation.Status.ROTATED) {
       record.rotations().add(rotation);
     }
@@ -149,7 +162,11 @@ final class OutageJournal implements RevocationPolicy {
   }
 
   private RefreshRotation.Outcome apply(
-      Session session, RefreshState refresh, RefreshRotation rotation, Instant now, Runnable forget) {
+      Session session,
+      RefreshState refresh,
+      RefreshRotation rotation,
+      Instant now,
+      Runnable forget) {
     switch (refresh.rotate(rotation, now)) {
       case ROTATED:
         return RefreshRotation.Outcome.rotated(session);
@@ -166,13 +183,14 @@ final class OutageJournal implements RevocationPolicy {
   }
 
   /**
-   * Records that a session ended: its tokens are refused until {@code refuseTokensUntil}, and
-   * the end is written to the store until {@code writeUntil}.
+   * Records that a session ended: its tokens are refused until {@code refuseTokensUntil}, and the
+   * end is written to the store until {@code writeUntil}.
    *
-   * @return the session, when it was created here and not yet written (its end is written all
-   *     the same: the write may have reached the store with its answer lost)
+   * @return the session, when it was created here and not yet written (its end is written all the
+   *     same: the write may have reached the store with its answer lost)
    */
-  synchronized Optional<Session> recordSessionEnded(String sessionId, Instant refuseTokensUntil, Instant writeUntil) {
+  synchronized Optional<Session> recordSessionEnded(
+      String sessionId, Instant refuseTokensUntil, Instant writeUntil) {
     prune();
     refuseTokensOfSession.merge(sessionId, refuseTokensUntil, (a, b) -> a.isAfter(b) ? a : b);
     rotated.remove(sessionId);
@@ -182,7 +200,8 @@ final class OutageJournal implements RevocationPolicy {
   }
 
   /** Records that every session of the user that started by now has ended. */
-  synchronized List<Session> recordUserEnded(String userId, Instant refuseTokensUntil, Instant writeUntil) {
+  synchronized List<Session> recordUserEnded(
+      String userId, Instant refuseTokensUntil, Instant writeUntil) {
     prune();
     Instant now = clock.instant();
     userEnds.put(userId, new UserEnd(now, refuseTokensUntil, writeUntil, false));
@@ -216,11 +235,12 @@ final class OutageJournal implements RevocationPolicy {
 
   Map<String, UserEnd> userEndsToWrite() {
     Map<String, UserEnd> pending = new java.util.HashMap<>();
-    userEnds.forEach((user, end) -> {
-      if (!end.written()) {
-        pending.put(user, end);
-      }
-    });
+    userEnds.forEach(
+        (user, end) -> {
+          if (!end.written()) {
+            pending.put(user, end);
+          }
+        });
     return pending;
   }
 
@@ -242,9 +262,12 @@ final class OutageJournal implements RevocationPolicy {
   }
 
   synchronized void userEndWritten(String userId, UserEnd written) {
-    userEnds.computeIfPresent(userId, (u, end) -> end.equals(written)
-        ? new UserEnd(end.endedAt(), end.refuseTokensUntil(), end.writeUntil(), true)
-        : end);
+    userEnds.computeIfPresent(
+        userId,
+        (u, end) ->
+            end.equals(written)
+                ? new UserEnd(end.endedAt(), end.refuseTokensUntil(), end.writeUntil(), true)
+                : end);
     prune();
   }
 
@@ -252,8 +275,12 @@ final class OutageJournal implements RevocationPolicy {
     Instant now = clock.instant();
     refuseTokensOfSession.values().removeIf(until -> !now.isBefore(until));
     endsToWrite.values().removeIf(until -> !now.isBefore(until));
-    userEnds.values().removeIf(end -> !now.isBefore(end.refuseTokensUntil())
-        && (end.written() || !now.isBefore(end.writeUntil())));
+    userEnds
+        .values()
+        .removeIf(
+            end ->
+                !now.isBefore(end.refuseTokensUntil())
+                    && (end.written() || !now.isBefore(end.writeUntil())));
     created.values().removeIf(local -> !local.session().isLiveAt(now));
     rotated.values().removeIf(r -> !r.session().isLiveAt(now));
   }

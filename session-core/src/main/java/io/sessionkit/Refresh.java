@@ -43,7 +43,8 @@ public record Refresh(
   }
 
   static Refresh refreshed(Session session, AccessToken access, RefreshToken refresh) {
-    return new Refresh(Status.REFRESHED, Optional.of(session), Optional.of(access), Optional.of(refresh));
+    return new Refresh(
+        Status.REFRESHED, Optional.of(session), Optional.of(access), Optional.of(refresh));
   }
 
   static Refresh refused(Status status, Optional<Session> session) {

@@ -11,11 +11,11 @@ import java.util.Optional;
  * <p>The store compares {@code presentedHash} with the session's state:
  *
  * <ul>
- *   <li>the current token: {@code nextHash} becomes current, the presented one becomes the
- *       previous one, and {@code sealedNext} is kept with it; {@link Status#ROTATED}.
- *   <li>the previous token, within {@code grace} of the last rotation, or with the {@code
- *       nextHash} that rotation stored (the same rotation sent again): nothing changes; the
- *       sealed successor stored at that rotation is returned; {@link Status#GRACE_RETRY}.
+ *   <li>the current token: {@code nextHash} becomes current, the presented one becomes the previous
+ *       one, and {@code sealedNext} is kept with it; {@link Status#ROTATED}.
+ *   <li>the previous token, within {@code grace} of the last rotation, or with the {@code nextHash}
+ *       that rotation stored (the same rotation sent again): nothing changes; the sealed successor
+ *       stored at that rotation is returned; {@link Status#GRACE_RETRY}.
  *   <li>the previous token after the grace, or any older token of the session: the session is
  *       revoked; {@link Status#REUSE_DETECTED}.
  *   <li>anything else: {@link Status#INVALID}; nothing changes.

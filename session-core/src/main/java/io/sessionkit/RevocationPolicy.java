@@ -5,8 +5,8 @@ package io.sessionkit;
  *
  * <p>{@link #storeBacked(SessionStore, java.time.Duration)} asks the store (one round trip,
  * recording activity at most once per touch interval); the JWT-only fallback that {@link
- * SessionManager} uses while the store is unreachable trusts the token's signature and expiry,
- * plus a local record of sessions ended during the outage. Implementations are thread-safe.
+ * SessionManager} uses while the store is unreachable trusts the token's signature and expiry, plus
+ * a local record of sessions ended during the outage. Implementations are thread-safe.
  */
 public interface RevocationPolicy {
 

@@ -7,12 +7,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One login on one device: the server-side record that every access token of that login is
- * checked against.
+ * One login on one device: the server-side record that every access token of that login is checked
+ * against.
  *
- * <p>A session is live until its absolute expiry ({@link #expiresAt()}), until it has been idle
- * for longer than its {@link #idleTimeout()} (when that is not zero), or until it is revoked,
- * evicted or logged out, whichever comes first. Instances are immutable and thread-safe.
+ * <p>A session is live until its absolute expiry ({@link #expiresAt()}), until it has been idle for
+ * longer than its {@link #idleTimeout()} (when that is not zero), or until it is revoked, evicted
+ * or logged out, whichever comes first. Instances are immutable and thread-safe.
  *
  * @param id the session id: random (at least 128 bits) and URL-safe
  * @param userId the user the session belongs to
@@ -20,8 +20,8 @@ import java.util.Set;
  * @param createdAt when the login happened
  * @param lastActiveAt the last recorded activity; written at most once per touch interval
  * @param expiresAt the absolute end of the session (login time plus the refresh lifetime)
- * @param idleTimeout how long the session may go without activity, or {@link Duration#ZERO} when
- *     it has no idle timeout
+ * @param idleTimeout how long the session may go without activity, or {@link Duration#ZERO} when it
+ *     has no idle timeout
  * @param clientIp the client address seen at login, or an empty string when unknown
  * @param userAgent the client's user agent at login, or an empty string when unknown
  * @param attributes small application-defined string attributes
@@ -59,8 +59,8 @@ public record Session(
   }
 
   /**
-   * The moment this session ends if nothing else happens to it: its absolute expiry, or the end
-   * of its idle timeout counted from {@link #lastActiveAt()}, whichever is earlier.
+   * The moment this session ends if nothing else happens to it: its absolute expiry, or the end of
+   * its idle timeout counted from {@link #lastActiveAt()}, whichever is earlier.
    */
   public Instant endsAt() {
     if (idleTimeout.isZero()) {

@@ -21,7 +21,9 @@ public record SessionEvent(
   public enum Type {
     /** A login created the session. */
     CREATED,
-    /** The login came from a device (user agent) that none of the user's other live sessions use. */
+    /**
+     * The login came from a device (user agent) that none of the user's other live sessions use.
+     */
     NEW_DEVICE_LOGIN,
     /** The refresh token was rotated and a new access token issued. */
     REFRESHED,

@@ -1,8 +1,8 @@
 package io.sessionkit;
 
 /**
- * Root of the exceptions sessionkit throws. They mean a bug, a misuse or an infrastructure
- * failure; expected outcomes such as a bad token or a revoked session are returned as values.
+ * Root of the exceptions sessionkit throws. They mean a bug, a misuse or an infrastructure failure;
+ * expected outcomes such as a bad token or a revoked session are returned as values.
  */
 public class SessionKitException extends RuntimeException {
 

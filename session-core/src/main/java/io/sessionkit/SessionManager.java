@@ -1,7 +1,7 @@
 package io.sessionkit;
 
-import io.sessionkit.internal.Require;
 import io.sessionkit.internal.RefreshTokens;
+import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point adapters use: login, authenticate, refresh, logout, logout-all, revoke one,
- * list. Built with {@link #builder()} from a {@link SessionStore} and a {@link TokenService}.
+ * The entry point adapters use: login, authenticate, refresh, logout, logout-all, revoke one, list.
+ * Built with {@link #builder()} from a {@link SessionStore} and a {@link TokenService}.
  *
  * <p>Expected outcomes (a bad or expired token, an ended session, a reused refresh token) are
  * returned as values.
@@ -100,8 +100,8 @@ public final class SessionManager implements AutoCloseable {
    * first access and refresh tokens. With a per-user limit, the user's oldest sessions beyond it
    * are evicted.
    *
-   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, the session is created
-   * on this instance and written to the store when it is back (the per-user limit applies then).
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, the session is created on
+   * this instance and written to the store when it is back (the per-user limit applies then).
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}, or the local record of the outage is full
@@ -141,8 +141,10 @@ public final class SessionManager implements AutoCloseable {
       }
       journal.recordLogin(draft, hash);
       startReconciler();
-      log.warn("Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
-          draft.id(), userId);
+      log.warn(
+          "Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
+          draft.id(),
+          userId);
       newDevice = false;
       creation = new SessionCreation(draft, List.of());
     }
@@ -150,7 +152,8 @@ public final class SessionManager implements AutoCloseable {
     remember(session);
     AccessToken access = tokens.issue(session);
     RefreshToken refresh =
-        new RefreshToken(new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
+        new RefreshToken(
+            new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
 
     emit(SessionEvent.Type.CREATED, session, client, now);
     if (newDevice) {
@@ -216,13 +219,13 @@ public final class SessionManager implements AutoCloseable {
 
   /**
    * Exchanges a refresh token for a new access token and a rotated refresh token. Presenting an
-   * already-rotated token revokes the session ({@link Refresh.Status#REUSE_DETECTED}), except
-   * that the immediately previous token, retried within the reuse grace, gets the same rotated
-   * token again.
+   * already-rotated token revokes the session ({@link Refresh.Status#REUSE_DETECTED}), except that
+   * the immediately previous token, retried within the reuse grace, gets the same rotated token
+   * again.
    *
-   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, sessions created during
-   * the outage and sessions this instance has seen lately are refreshed locally; the rotation
-   * is written to the store, and judged by it, when it is back.
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, sessions created during the
+   * outage and sessions this instance has seen lately are refreshed locally; the rotation is
+   * written to the store, and judged by it, when it is back.
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}, or the session is unknown on this instance during an outage
@@ -245,7 +248,8 @@ public final class SessionManager implements AutoCloseable {
             RefreshTokens.hash(next),
             RefreshTokens.seal(presented.secret(), next, random),
             refreshReuseGrace);
-    RefreshRotation.Outcome outcome = journal.rotateLocally(rotation, Optional.empty()).orElse(null);
+    RefreshRotation.Outcome outcome =
+        journal.rotateLocally(rotation, Optional.empty()).orElse(null);
     if (outcome == null) {
       try {
         outcome = store.rotateRefreshToken(rotation);
@@ -255,13 +259,15 @@ public final class SessionManager implements AutoCloseable {
         }
         outcome =
             journal
-                .rotateLocally(rotation, Optional.ofNullable(recentSessions.get(presented.sessionId())))
+                .rotateLocally(
+                    rotation, Optional.ofNullable(recentSessions.get(presented.sessionId())))
                 .orElseThrow(() -> e);
         startReconciler();
       }
     }
     Instant now = clock.instant();
-    if ((outcome.status() == RefreshRotation.Status.ROTATED || outcome.status() == RefreshRotation.Status.GRACE_RETRY)
+    if ((outcome.status() == RefreshRotation.Status.ROTATED
+            || outcome.status() == RefreshRotation.Status.GRACE_RETRY)
         && journal.endedHere(outcome.session().orElseThrow())) {
       // e.g. a logout-all on this instance that the store has not been told of yet
       return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
@@ -273,13 +279,18 @@ public final class SessionManager implements AutoCloseable {
         Optional<String> successor =
             RefreshTokens.unseal(presented.secret(), outcome.sealedNext().orElseThrow());
         if (successor.isEmpty()) {
-          log.warn("Sealed refresh successor of session {} did not open; refusing", presented.sessionId());
+          log.warn(
+              "Sealed refresh successor of session {} did not open; refusing",
+              presented.sessionId());
           return Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
         }
         return refreshed(outcome.session().orElseThrow(), successor.get(), client, now);
       case REUSE_DETECTED:
         Session stolen = outcome.session().orElseThrow();
-        log.warn("Refresh token reuse on session {} of user {}: session revoked", stolen.id(), stolen.userId());
+        log.warn(
+            "Refresh token reuse on session {} of user {}: session revoked",
+            stolen.id(),
+            stolen.userId());
         recentSessions.remove(stolen.id());
         emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, client, now);
         emitRevoked(stolen, client, now, SessionEvent.RevocationReason.REFRESH_REUSE);
@@ -296,7 +307,8 @@ public final class SessionManager implements AutoCloseable {
   private Refresh refreshed(Session session, String secret, ClientInfo client, Instant now) {
     AccessToken access = tokens.issue(session);
     RefreshToken refresh =
-        new RefreshToken(new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
+        new RefreshToken(
+            new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
     emit(SessionEvent.Type.REFRESHED, session, client, now);
     return Refresh.refreshed(session, access, refresh);
   }
@@ -304,8 +316,8 @@ public final class SessionManager implements AutoCloseable {
   /**
    * Ends one session, as its own logout.
    *
-   * @return whether a live session was ended (or, during an outage in JWT-only mode, recorded
-   *     as ended on this instance, to be written to the store when it is back)
+   * @return whether a live session was ended (or, during an outage in JWT-only mode, recorded as
+   *     ended on this instance, to be written to the store when it is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}
    */
@@ -333,7 +345,9 @@ public final class SessionManager implements AutoCloseable {
       }
       journal.recordSessionEnded(sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));
       startReconciler();
-      log.warn("Session store unreachable: end of session {} recorded on this instance, to be written when it is back", sessionId);
+      log.warn(
+          "Session store unreachable: end of session {} recorded on this instance, to be written when it is back",
+          sessionId);
       return true;
     }
     journal.forget(sessionId);
@@ -344,8 +358,8 @@ public final class SessionManager implements AutoCloseable {
   /**
    * Ends every session of the user ("log out everywhere").
    *
-   * @return how many sessions were ended; during an outage in JWT-only mode, only those created
-   *     on this instance during it (the rest are ended when the store is back)
+   * @return how many sessions were ended; during an outage in JWT-only mode, only those created on
+   *     this instance during it (the rest are ended when the store is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}
    */
@@ -354,8 +368,8 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Ends every session of the user on an operator's behalf; like {@link #logoutAll} but the
-   * events say {@link SessionEvent.RevocationReason#REVOKED}.
+   * Ends every session of the user on an operator's behalf; like {@link #logoutAll} but the events
+   * say {@link SessionEvent.RevocationReason#REVOKED}.
    */
   public int revokeAll(String userId, ClientInfo client) {
     return endAll(userId, client, SessionEvent.RevocationReason.REVOKED);
@@ -370,10 +384,13 @@ public final class SessionManager implements AutoCloseable {
       if (fallbackMode == FallbackMode.DENY) {
         throw e;
       }
-      List<Session> local = journal.recordUserEnded(userId, refuseTokensUntil(now), now.plus(sessionLifetime));
+      List<Session> local =
+          journal.recordUserEnded(userId, refuseTokensUntil(now), now.plus(sessionLifetime));
       recentSessions.values().removeIf(s -> s.userId().equals(userId));
       startReconciler();
-      log.warn("Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back", userId);
+      log.warn(
+          "Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back",
+          userId);
       local.forEach(s -> emitRevoked(s, client, now, reason));
       return local.size();
     }
@@ -392,8 +409,8 @@ public final class SessionManager implements AutoCloseable {
   /**
    * Ends one of the user's sessions, e.g. from the user's device list or an operator's console.
    *
-   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, ownership is told from
-   * the session id, which starts with its user's tag, and the end is recorded as a logout is.
+   * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, ownership is told from the
+   * session id, which starts with its user's tag, and the end is recorded as a logout is.
    *
    * @return whether a live session of this user was ended; false for any other id
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
@@ -416,8 +433,8 @@ public final class SessionManager implements AutoCloseable {
 
   /**
    * The user's live sessions, oldest first, including those created on this instance during an
-   * outage that are not written to the store yet, and leaving out those it ended during an
-   * outage, even before that end is written to the store.
+   * outage that are not written to the store yet, and leaving out those it ended during an outage,
+   * even before that end is written to the store.
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached
    */
@@ -455,8 +472,8 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Whether this instance holds changes made during an outage that are not in the store yet.
-   * They are written every reconcile interval once the store answers.
+   * Whether this instance holds changes made during an outage that are not in the store yet. They
+   * are written every reconcile interval once the store answers.
    */
   public boolean hasUnwrittenChanges() {
     return journal.hasWritesPending();
@@ -465,9 +482,9 @@ public final class SessionManager implements AutoCloseable {
   /**
    * Writes what this instance recorded during an outage to the store now, instead of waiting for
    * the next reconcile interval. Sessions created during the outage become real sessions (the
-   * per-user limit applies then), rotations are replayed in order (so the store can still detect
-   * a reused token), and recorded ends are applied. Each change is applied once; what fails
-   * because the store is still unreachable is kept for the next attempt.
+   * per-user limit applies then), rotations are replayed in order (so the store can still detect a
+   * reused token), and recorded ends are applied. Each change is applied once; what fails because
+   * the store is still unreachable is kept for the next attempt.
    *
    * @return whether everything recorded has been written
    */
@@ -490,45 +507,57 @@ public final class SessionManager implements AutoCloseable {
     for (OutageJournal.LocalSession local : journal.createdToWrite()) {
       Session session = local.session();
       SessionCreation creation =
-          journal.whileLocked(() -> {
-            if (journal.pendingSession(session.id()).isEmpty() || !session.isLiveAt(clock.instant())) {
-              journal.createdWritten(session.id());
-              return null;
-            }
-            SessionCreation written;
-            try {
-              written = store.create(session, local.refresh().currentHash(), maxSessionsPerUser);
-            } catch (IllegalArgumentException alreadyThere) {
-              // an earlier attempt was applied but its answer lost
-              written = new SessionCreation(session, List.of());
-            }
-            journal.createdWritten(session.id());
-            return written;
-          });
+          journal.whileLocked(
+              () -> {
+                if (journal.pendingSession(session.id()).isEmpty()
+                    || !session.isLiveAt(clock.instant())) {
+                  journal.createdWritten(session.id());
+                  return null;
+                }
+                SessionCreation written;
+                try {
+                  written =
+                      store.create(session, local.refresh().currentHash(), maxSessionsPerUser);
+                } catch (IllegalArgumentException alreadyThere) {
+                  // an earlier attempt was applied but its answer lost
+                  written = new SessionCreation(session, List.of());
+                }
+                journal.createdWritten(session.id());
+                return written;
+              });
       if (creation != null) {
         created++;
-        creation.evicted().forEach(s -> emit(SessionEvent.Type.EVICTED, s, ClientInfo.unknown(), now));
+        creation
+            .evicted()
+            .forEach(s -> emit(SessionEvent.Type.EVICTED, s, ClientInfo.unknown(), now));
       }
     }
     for (Map.Entry<String, OutageJournal.LocalRotations> entry : journal.rotationsToWrite()) {
-      journal.whileLocked(() -> {
-        replay(entry.getKey(), entry.getValue(), now);
-        journal.rotationsWritten(entry.getKey(), entry.getValue());
-        return null;
-      });
+      journal.whileLocked(
+          () -> {
+            replay(entry.getKey(), entry.getValue(), now);
+            journal.rotationsWritten(entry.getKey(), entry.getValue());
+            return null;
+          });
       replayed++;
     }
     for (String sessionId : journal.endsToWrite()) {
-      store.revoke(sessionId)
-          .ifPresent(s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT));
+      store
+          .revoke(sessionId)
+          .ifPresent(
+              s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT));
       journal.endWritten(sessionId);
       ended++;
     }
     for (Map.Entry<String, OutageJournal.UserEnd> entry : journal.userEndsToWrite().entrySet()) {
       for (Session session : store.listByUser(entry.getKey())) {
         if (!session.createdAt().isAfter(entry.getValue().endedAt())) {
-          store.revoke(session.id())
-              .ifPresent(s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT_ALL));
+          store
+              .revoke(session.id())
+              .ifPresent(
+                  s ->
+                      emitRevoked(
+                          s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT_ALL));
           ended++;
         }
       }
@@ -537,7 +566,9 @@ public final class SessionManager implements AutoCloseable {
     if (created + replayed + ended > 0) {
       log.info(
           "Session store is back: wrote what happened during the outage: {} sessions created, {} sessions' refresh rotations, {} sessions ended",
-          created, replayed, ended);
+          created,
+          replayed,
+          ended);
     }
   }
 
@@ -552,20 +583,31 @@ public final class SessionManager implements AutoCloseable {
           continue;
         case REUSE_DETECTED:
           Session stolen = outcome.session().orElseThrow();
-          log.warn("Refresh token reuse on session {} of user {} found when writing the outage record: session revoked",
-              sessionId, stolen.userId());
+          log.warn(
+              "Refresh token reuse on session {} of user {} found when writing the outage record: session revoked",
+              sessionId,
+              stolen.userId());
           emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, ClientInfo.unknown(), now);
-          emitRevoked(stolen, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
+          emitRevoked(
+              stolen, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
           return;
         case INVALID:
           // refreshed during the outage with a token the session never had
-          store.revoke(sessionId).ifPresent(s -> {
-            log.warn("Session {} was refreshed during the outage with a token it never had: session revoked", sessionId);
-            emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
-          });
+          store
+              .revoke(sessionId)
+              .ifPresent(
+                  s -> {
+                    log.warn(
+                        "Session {} was refreshed during the outage with a token it never had: session revoked",
+                        sessionId);
+                    emitRevoked(
+                        s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
+                  });
           return;
         case SESSION_NOT_FOUND:
-          log.warn("Session {} refreshed during the outage is no longer in the store (ended, or lost by the store)", sessionId);
+          log.warn(
+              "Session {} refreshed during the outage is no longer in the store (ended, or lost by the store)",
+              sessionId);
           return;
         default:
           throw new IllegalStateException("unknown rotation status " + outcome.status());
@@ -603,8 +645,8 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Stops the background writer of the outage record. Does not close the store, which belongs
-   * to whoever built it.
+   * Stops the background writer of the outage record. Does not close the store, which belongs to
+   * whoever built it.
    */
   @Override
   public void close() {
@@ -642,14 +684,19 @@ public final class SessionManager implements AutoCloseable {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
-        log.warn("Session listener {} failed on {} of session {}", listener, event.type(), event.sessionId(), e);
+        log.warn(
+            "Session listener {} failed on {} of session {}",
+            listener,
+            event.type(),
+            event.sessionId(),
+            e);
       }
     }
   }
 
   /**
-   * Builds a {@link SessionManager}. Every setter validates its argument at once; the built
-   * manager is immutable. Not thread-safe.
+   * Builds a {@link SessionManager}. Every setter validates its argument at once; the built manager
+   * is immutable. Not thread-safe.
    */
   public static final class Builder {
 
@@ -716,7 +763,10 @@ public final class SessionManager implements AutoCloseable {
       return this;
     }
 
-    /** The most live sessions a user may have; a login beyond it evicts the oldest. 0 (the default) for no limit. */
+    /**
+     * The most live sessions a user may have; a login beyond it evicts the oldest. 0 (the default)
+     * for no limit.
+     */
     public Builder maxSessionsPerUser(int max) {
       this.maxSessionsPerUser = Require.atLeast(max, 0, "maxSessionsPerUser");
       return this;
@@ -728,7 +778,10 @@ public final class SessionManager implements AutoCloseable {
       return this;
     }
 
-    /** What authentication does while the store is unreachable. Default: {@link FallbackMode#JWT_ONLY}. */
+    /**
+     * What authentication does while the store is unreachable. Default: {@link
+     * FallbackMode#JWT_ONLY}.
+     */
     public Builder fallbackMode(FallbackMode mode) {
       this.fallbackMode = Objects.requireNonNull(mode, "fallbackMode");
       return this;
@@ -751,8 +804,8 @@ public final class SessionManager implements AutoCloseable {
 
     /**
      * The most logins and refreshed sessions held on this instance during an outage in {@link
-     * FallbackMode#JWT_ONLY}; beyond it logins and refreshes fail as in {@link
-     * FallbackMode#DENY}. Default: 100,000.
+     * FallbackMode#JWT_ONLY}; beyond it logins and refreshes fail as in {@link FallbackMode#DENY}.
+     * Default: 100,000.
      */
     public Builder outageCapacity(int capacity) {
       this.outageCapacity = Require.atLeast(capacity, 0, "outageCapacity");
@@ -776,15 +829,18 @@ public final class SessionManager implements AutoCloseable {
         throw new IllegalStateException("store is required: call store(...) before build()");
       }
       if (tokens == null) {
-        throw new IllegalStateException("tokenService is required: call tokenService(...) before build()");
+        throw new IllegalStateException(
+            "tokenService is required: call tokenService(...) before build()");
       }
       if (!idleTimeout.isZero() && idleTimeout.compareTo(touchInterval) <= 0) {
         throw new IllegalStateException(
-            "idleTimeout must be longer than touchInterval, but was " + idleTimeout + " <= " + touchInterval
+            "idleTimeout must be longer than touchInterval, but was "
+                + idleTimeout
+                + " <= "
+                + touchInterval
                 + ": activity would not be recorded before the session goes idle");
       }
       return new SessionManager(this);
     }
-
   }
 }

@@ -9,10 +9,10 @@ import java.util.Optional;
  * io.sessionkit.redis.RedisSessionStore} for any number of instances, and {@code
  * io.sessionkit.memory.InMemorySessionStore} for a single node and tests.
  *
- * <p>Every implementation is thread-safe, and each method is atomic: concurrent creates respect
- * the per-user limit, and of concurrent rotations with one refresh token exactly one rotates.
- * Time comes from the clock the store was built with: a session whose {@link Session#endsAt()}
- * has passed is absent from every answer, whether or not its storage has been reclaimed yet.
+ * <p>Every implementation is thread-safe, and each method is atomic: concurrent creates respect the
+ * per-user limit, and of concurrent rotations with one refresh token exactly one rotates. Time
+ * comes from the clock the store was built with: a session whose {@link Session#endsAt()} has
+ * passed is absent from every answer, whether or not its storage has been reclaimed yet.
  *
  * <p>Refresh tokens never reach a store; it keeps only their hashes and the sealed successor that
  * makes a retry within the grace window answerable (see {@link RefreshRotation}).
@@ -25,8 +25,8 @@ public interface SessionStore extends AutoCloseable {
 
   /**
    * Stores a new session together with the hash of its first refresh token. When {@code
-   * maxSessionsPerUser} is positive and the user then has more live sessions than that, the
-   * oldest (by {@link Session#createdAt()}) are removed in the same atomic step and returned.
+   * maxSessionsPerUser} is positive and the user then has more live sessions than that, the oldest
+   * (by {@link Session#createdAt()}) are removed in the same atomic step and returned.
    *
    * @param maxSessionsPerUser the most live sessions the user may have; 0 for no limit
    * @throws IllegalArgumentException if {@code maxSessionsPerUser} is negative or a session with
@@ -38,9 +38,9 @@ public interface SessionStore extends AutoCloseable {
   Optional<Session> find(String sessionId);
 
   /**
-   * The live session with this id, recording activity at the store clock's now when the
-   * recorded {@link Session#lastActiveAt()} is at least {@code minInterval} old; with an idle
-   * timeout, recording activity also extends the session. Costs one round trip to a remote store.
+   * The live session with this id, recording activity at the store clock's now when the recorded
+   * {@link Session#lastActiveAt()} is at least {@code minInterval} old; with an idle timeout,
+   * recording activity also extends the session. Costs one round trip to a remote store.
    *
    * @return the session as it is after the touch, or empty when no live session has this id
    */
@@ -70,8 +70,8 @@ public interface SessionStore extends AutoCloseable {
   RefreshRotation.Outcome rotateRefreshToken(RefreshRotation rotation);
 
   /**
-   * Whether the store answers right now, within its timeout. Never throws; for health checks
-   * and probes, not for the request path.
+   * Whether the store answers right now, within its timeout. Never throws; for health checks and
+   * probes, not for the request path.
    */
   boolean ping();
 

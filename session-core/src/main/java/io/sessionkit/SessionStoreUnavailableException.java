@@ -1,8 +1,8 @@
 package io.sessionkit;
 
 /**
- * The session store could not be reached or did not answer in time. The {@link SessionManager}
- * acts on this type according to its {@link FallbackMode}; it never signals a bad input.
+ * The session store could not be reached or did not answer in time. The {@link SessionManager} acts
+ * on this type according to its {@link FallbackMode}; it never signals a bad input.
  */
 public class SessionStoreUnavailableException extends SessionKitException {
 

@@ -1,8 +1,8 @@
 package io.sessionkit;
 
 /**
- * Issues and verifies access tokens: short-lived signed JWTs that name a user and a session.
- * The built-in implementation is {@code io.sessionkit.jwt.JwtTokenService}.
+ * Issues and verifies access tokens: short-lived signed JWTs that name a user and a session. The
+ * built-in implementation is {@code io.sessionkit.jwt.JwtTokenService}.
  *
  * <p>Implementations are thread-safe. {@link #verify(String)} never throws for bad input: every
  * malformed, forged, expired or foreign token is answered with a {@link TokenVerification} that
@@ -18,8 +18,8 @@ public interface TokenService {
 
   /**
    * The longest time an access token issued by this service stays valid, clock skew included.
-   * Anything that must outlive every token of a session (such as a locally recorded logout)
-   * keeps it that long.
+   * Anything that must outlive every token of a session (such as a locally recorded logout) keeps
+   * it that long.
    */
   java.time.Duration accessTokenLifetime();
 }

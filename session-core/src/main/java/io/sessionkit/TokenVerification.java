@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The answer to {@link TokenService#verify(String)}: the claims of a valid token, or why the
- * token was refused.
+ * The answer to {@link TokenService#verify(String)}: the claims of a valid token, or why the token
+ * was refused.
  *
  * @param status the verdict
  * @param claims the claims, present exactly when {@code status} is {@link Status#VALID}

@@ -38,7 +38,8 @@ public abstract class ActivityLogContract {
 
   private ActivityEntry entry(String user, ActivityEntry.Type type) {
     clock.advance(Duration.ofSeconds(1));
-    return new ActivityEntry(user, type, clock.instant(), "192.0.2.1", "Firefox", Optional.of("s-" + userCounter));
+    return new ActivityEntry(
+        user, type, clock.instant(), "192.0.2.1", "Firefox", Optional.of("s-" + userCounter));
   }
 
   @Test
@@ -46,7 +47,13 @@ public abstract class ActivityLogContract {
     String user = newUser();
     ActivityEntry login = entry(user, ActivityEntry.Type.LOGIN);
     ActivityEntry failed =
-        new ActivityEntry(user, ActivityEntry.Type.LOGIN_FAILED, clock.instant().plusSeconds(1), "", "", Optional.empty());
+        new ActivityEntry(
+            user,
+            ActivityEntry.Type.LOGIN_FAILED,
+            clock.instant().plusSeconds(1),
+            "",
+            "",
+            Optional.empty());
 
     log.record(login);
     log.record(failed);
@@ -78,18 +85,29 @@ public abstract class ActivityLogContract {
     String user = newUser();
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Session session =
-        new Session("s1", user, Set.of(), now, now, now.plus(RETENTION), Duration.ZERO, "", "", Map.of());
+        new Session(
+            "s1", user, Set.of(), now, now, now.plus(RETENTION), Duration.ZERO, "", "", Map.of());
     ClientInfo client = new ClientInfo("198.51.100.9", "Safari");
 
-    log.onEvent(new SessionEvent(SessionEvent.Type.CREATED, now, session, client, Optional.empty()));
-    log.onEvent(new SessionEvent(SessionEvent.Type.REFRESHED, now.plusSeconds(1), session, client, Optional.empty()));
-    log.onEvent(new SessionEvent(SessionEvent.Type.REVOKED, now.plusSeconds(2), session, client,
-        Optional.of(SessionEvent.RevocationReason.REVOKED)));
+    log.onEvent(
+        new SessionEvent(SessionEvent.Type.CREATED, now, session, client, Optional.empty()));
+    log.onEvent(
+        new SessionEvent(
+            SessionEvent.Type.REFRESHED, now.plusSeconds(1), session, client, Optional.empty()));
+    log.onEvent(
+        new SessionEvent(
+            SessionEvent.Type.REVOKED,
+            now.plusSeconds(2),
+            session,
+            client,
+            Optional.of(SessionEvent.RevocationReason.REVOKED)));
 
     assertThat(log.recent(user, 10))
         .extracting(ActivityEntry::type)
         .containsExactly(ActivityEntry.Type.SESSION_REVOKED, ActivityEntry.Type.LOGIN);
     assertThat(log.recent(user, 10).get(1))
-        .isEqualTo(new ActivityEntry(user, ActivityEntry.Type.LOGIN, now, "198.51.100.9", "Safari", Optional.of("s1")));
+        .isEqualTo(
+            new ActivityEntry(
+                user, ActivityEntry.Type.LOGIN, now, "198.51.100.9", "Safari", Optional.of("s1")));
   }
 }

@@ -24,7 +24,8 @@ public class SessionManagerTest {
 
   private static final ClientInfo LAPTOP = new ClientInfo("198.51.100.1", "Firefox on Linux");
   private static final ClientInfo PHONE = new ClientInfo("198.51.100.2", "Safari on iOS");
-  private static final SigningKey KEY = SigningKey.hmacSha256("k1", "0123456789abcdef0123456789abcdef");
+  private static final SigningKey KEY =
+      SigningKey.hmacSha256("k1", "0123456789abcdef0123456789abcdef");
 
   protected MutableClock clock;
   protected OutageStore store;
@@ -85,7 +86,8 @@ public class SessionManagerTest {
     assertThat(claims.roles()).containsExactly("USER");
     assertThat(login.session().clientIp()).isEqualTo("198.51.100.1");
     assertThat(login.session().userAgent()).isEqualTo("Firefox on Linux");
-    assertThat(login.session().expiresAt()).isEqualTo(login.session().createdAt().plus(Duration.ofDays(7)));
+    assertThat(login.session().expiresAt())
+        .isEqualTo(login.session().createdAt().plus(Duration.ofDays(7)));
     assertThat(login.refreshToken().value()).startsWith(login.session().id() + ".");
     assertThat(login.refreshToken().toString()).doesNotContain(login.refreshToken().value());
     assertThat(login.accessToken().toString()).doesNotContain(login.accessToken().value());
@@ -103,12 +105,15 @@ public class SessionManagerTest {
     assertThat(manager.authenticate(laptop.accessToken().value()).status())
         .isEqualTo(Authentication.Status.SESSION_ENDED);
     assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
-    assertThat(events).last().satisfies(e -> {
-      assertThat(e.type()).isEqualTo(SessionEvent.Type.REVOKED);
-      assertThat(e.reason()).contains(SessionEvent.RevocationReason.REVOKED);
-      assertThat(e.sessionId()).isEqualTo(laptop.session().id());
-      assertThat(e.client()).isEqualTo(PHONE);
-    });
+    assertThat(events)
+        .last()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(SessionEvent.Type.REVOKED);
+              assertThat(e.reason()).contains(SessionEvent.RevocationReason.REVOKED);
+              assertThat(e.sessionId()).isEqualTo(laptop.session().id());
+              assertThat(e.client()).isEqualTo(PHONE);
+            });
   }
 
   @Test
@@ -153,7 +158,8 @@ public class SessionManagerTest {
     assertThat(events)
         .filteredOn(e -> e.type() == SessionEvent.Type.REVOKED)
         .extracting(e -> e.reason().orElseThrow())
-        .containsExactly(SessionEvent.RevocationReason.LOGOUT_ALL, SessionEvent.RevocationReason.LOGOUT_ALL);
+        .containsExactly(
+            SessionEvent.RevocationReason.LOGOUT_ALL, SessionEvent.RevocationReason.LOGOUT_ALL);
   }
 
   @Test
@@ -166,7 +172,8 @@ public class SessionManagerTest {
     assertThat(refresh.status()).isEqualTo(Refresh.Status.REFRESHED);
     AccessToken access = refresh.accessToken().orElseThrow();
     assertThat(access.tokenId()).isNotEqualTo(login.accessToken().tokenId());
-    assertThat(refresh.refreshToken().orElseThrow().value()).isNotEqualTo(login.refreshToken().value());
+    assertThat(refresh.refreshToken().orElseThrow().value())
+        .isNotEqualTo(login.refreshToken().value());
     Authentication auth = manager.authenticate(access.value());
     assertThat(auth.claims().orElseThrow().sessionId()).isEqualTo(login.session().id());
     assertThat(eventTypes()).endsWith(SessionEvent.Type.REFRESHED);
@@ -183,7 +190,8 @@ public class SessionManagerTest {
     assertThat(retry.status()).isEqualTo(Refresh.Status.REFRESHED);
     assertThat(retry.refreshToken().orElseThrow().value())
         .isEqualTo(first.refreshToken().orElseThrow().value());
-    assertThat(manager.refresh(first.refreshToken().orElseThrow().value(), LAPTOP).isRefreshed()).isTrue();
+    assertThat(manager.refresh(first.refreshToken().orElseThrow().value(), LAPTOP).isRefreshed())
+        .isTrue();
   }
 
   @Test
@@ -202,7 +210,10 @@ public class SessionManagerTest {
         .isEqualTo(Refresh.Status.SESSION_ENDED);
     assertThat(eventTypes())
         .endsWith(SessionEvent.Type.REFRESH_REUSE_DETECTED, SessionEvent.Type.REVOKED);
-    assertThat(events).last().satisfies(e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.REFRESH_REUSE));
+    assertThat(events)
+        .last()
+        .satisfies(
+            e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.REFRESH_REUSE));
   }
 
   @Test
@@ -216,9 +227,12 @@ public class SessionManagerTest {
     List<Refresh> results = SessionStoreContract.runTogether(refreshes);
 
     assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(Refresh.Status.REFRESHED));
-    assertThat(results).extracting(r -> r.refreshToken().orElseThrow().value()).containsOnly(
-        results.get(0).refreshToken().orElseThrow().value());
-    assertThat(results).extracting(r -> r.accessToken().orElseThrow().tokenId()).doesNotHaveDuplicates();
+    assertThat(results)
+        .extracting(r -> r.refreshToken().orElseThrow().value())
+        .containsOnly(results.get(0).refreshToken().orElseThrow().value());
+    assertThat(results)
+        .extracting(r -> r.accessToken().orElseThrow().tokenId())
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -226,9 +240,18 @@ public class SessionManagerTest {
     Login login = manager.login(newUser(), Set.of(), LAPTOP);
     String sessionId = login.session().id();
 
-    for (String token : List.of("", "garbage", sessionId, sessionId + ".", sessionId + "." + "A".repeat(43),
-        "x".repeat(100_000), "\u00e9\u00e9.\u00e9", login.accessToken().value())) {
-      assertThat(manager.refresh(token, LAPTOP).status()).as(token.length() > 50 ? token.substring(0, 50) : token)
+    for (String token :
+        List.of(
+            "",
+            "garbage",
+            sessionId,
+            sessionId + ".",
+            sessionId + "." + "A".repeat(43),
+            "x".repeat(100_000),
+            "\u00e9\u00e9.\u00e9",
+            login.accessToken().value())) {
+      assertThat(manager.refresh(token, LAPTOP).status())
+          .as(token.length() > 50 ? token.substring(0, 50) : token)
           .isEqualTo(Refresh.Status.INVALID_TOKEN);
     }
     assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).isRefreshed()).isTrue();
@@ -238,8 +261,10 @@ public class SessionManagerTest {
   void badAccessTokensAreRefusedWithTheirReason() {
     Login login = manager.login(newUser(), Set.of(), LAPTOP);
 
-    assertThat(manager.authenticate("").tokenStatus()).isEqualTo(TokenVerification.Status.MALFORMED);
-    assertThat(manager.authenticate("a.b.c").status()).isEqualTo(Authentication.Status.INVALID_TOKEN);
+    assertThat(manager.authenticate("").tokenStatus())
+        .isEqualTo(TokenVerification.Status.MALFORMED);
+    assertThat(manager.authenticate("a.b.c").status())
+        .isEqualTo(Authentication.Status.INVALID_TOKEN);
     clock.advance(Duration.ofMinutes(16));
     Authentication expired = manager.authenticate(login.accessToken().value());
     assertThat(expired.status()).isEqualTo(Authentication.Status.INVALID_TOKEN);
@@ -273,30 +298,41 @@ public class SessionManagerTest {
 
     assertThat(eventTypes())
         .containsExactly(
-            SessionEvent.Type.CREATED, SessionEvent.Type.NEW_DEVICE_LOGIN,
             SessionEvent.Type.CREATED,
-            SessionEvent.Type.CREATED, SessionEvent.Type.NEW_DEVICE_LOGIN);
+            SessionEvent.Type.NEW_DEVICE_LOGIN,
+            SessionEvent.Type.CREATED,
+            SessionEvent.Type.CREATED,
+            SessionEvent.Type.NEW_DEVICE_LOGIN);
   }
 
   @Test
   void aFailingListenerDoesNotFailTheOperation() {
-    SessionManager withBadListener = manager(b -> b.listener(e -> {
-      throw new IllegalStateException("listener bug");
-    }));
+    SessionManager withBadListener =
+        manager(
+            b ->
+                b.listener(
+                    e -> {
+                      throw new IllegalStateException("listener bug");
+                    }));
 
     Login login = withBadListener.login(newUser(), Set.of(), LAPTOP);
 
-    assertThat(withBadListener.authenticate(login.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(withBadListener.authenticate(login.accessToken().value()).isAuthenticated())
+        .isTrue();
     assertThat(eventTypes()).contains(SessionEvent.Type.CREATED);
   }
 
   @Test
   void authenticationListenersHearEveryOutcome() {
     List<Authentication.Status> heard = new CopyOnWriteArrayList<>();
-    SessionManager observed = manager(b -> b.authenticationListener((result, took) -> {
-      assertThat(took.isNegative()).isFalse();
-      heard.add(result.status());
-    }));
+    SessionManager observed =
+        manager(
+            b ->
+                b.authenticationListener(
+                    (result, took) -> {
+                      assertThat(took.isNegative()).isFalse();
+                      heard.add(result.status());
+                    }));
     Login login = observed.login(newUser(), Set.of(), LAPTOP);
 
     observed.authenticate(login.accessToken().value());
@@ -304,10 +340,11 @@ public class SessionManagerTest {
     observed.logout(login.session().id(), LAPTOP);
     observed.authenticate(login.accessToken().value());
 
-    assertThat(heard).containsExactly(
-        Authentication.Status.AUTHENTICATED,
-        Authentication.Status.INVALID_TOKEN,
-        Authentication.Status.SESSION_ENDED);
+    assertThat(heard)
+        .containsExactly(
+            Authentication.Status.AUTHENTICATED,
+            Authentication.Status.INVALID_TOKEN,
+            Authentication.Status.SESSION_ENDED);
   }
 
   @Test
@@ -359,7 +396,8 @@ public class SessionManagerTest {
     store.comeBack();
     // honoured and listed before it is written ...
     assertThat(manager.hasUnwrittenChanges()).isTrue();
-    assertThat(manager.authenticate(during.accessToken().value()).session()).contains(during.session());
+    assertThat(manager.authenticate(during.accessToken().value()).session())
+        .contains(during.session());
     assertThat(manager.sessions(user)).containsExactly(before.session(), during.session());
 
     assertThat(manager.writeOutageRecord()).isTrue();
@@ -388,8 +426,10 @@ public class SessionManagerTest {
     assertThat(limited.sessions(user)).containsExactly(during.session());
     assertThat(limited.authenticate(before.accessToken().value()).status())
         .isEqualTo(Authentication.Status.SESSION_ENDED);
-    assertThat(events).filteredOn(e -> e.type() == SessionEvent.Type.EVICTED)
-        .extracting(SessionEvent::sessionId).containsExactly(before.session().id());
+    assertThat(events)
+        .filteredOn(e -> e.type() == SessionEvent.Type.EVICTED)
+        .extracting(SessionEvent::sessionId)
+        .containsExactly(before.session().id());
   }
 
   @Test
@@ -405,7 +445,9 @@ public class SessionManagerTest {
     assertThat(store.find(login.session().id())).isEmpty();
     assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
-    assertThat(events).last().satisfies(e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.LOGOUT));
+    assertThat(events)
+        .last()
+        .satisfies(e -> assertThat(e.reason()).contains(SessionEvent.RevocationReason.LOGOUT));
   }
 
   @Test

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link SessionStore} must have. Each implementation's test extends this
- * class and says how to build a store on a given clock; time moves only through that clock.
+ * The behaviour every {@link SessionStore} must have. Each implementation's test extends this class
+ * and says how to build a store on a given clock; time moves only through that clock.
  */
 public abstract class SessionStoreContract {
 
@@ -199,7 +199,8 @@ public abstract class SessionStoreContract {
 
     clock.advance(Duration.ofSeconds(30));
     assertThat(store.touch(session.id(), interval)).contains(session);
-    assertThat(store.find(session.id()).orElseThrow().lastActiveAt()).isEqualTo(session.lastActiveAt());
+    assertThat(store.find(session.id()).orElseThrow().lastActiveAt())
+        .isEqualTo(session.lastActiveAt());
 
     clock.advance(Duration.ofSeconds(30));
     Instant now = clock.instant();
@@ -232,7 +233,8 @@ public abstract class SessionStoreContract {
 
   @Test
   void touchNeverExtendsASessionPastItsAbsoluteExpiry() {
-    Session session = store.create(newSession(newUser(), Duration.ofHours(1)), hash("a"), 0).session();
+    Session session =
+        store.create(newSession(newUser(), Duration.ofHours(1)), hash("a"), 0).session();
     for (int i = 0; i < 7 * 24 * 2; i++) {
       clock.advance(Duration.ofMinutes(30));
       if (clock.instant().isBefore(session.expiresAt())) {
@@ -272,7 +274,8 @@ public abstract class SessionStoreContract {
 
     SessionCreation creation = store.create(newSession(user), hash("new"), 2);
 
-    assertThat(creation.evicted()).containsExactly(sessions.get(0), sessions.get(1), sessions.get(2));
+    assertThat(creation.evicted())
+        .containsExactly(sessions.get(0), sessions.get(1), sessions.get(2));
     assertThat(store.listByUser(user)).containsExactly(sessions.get(3), creation.session());
   }
 
@@ -335,7 +338,8 @@ public abstract class SessionStoreContract {
   void rotationWithTheCurrentTokenRotates() {
     Session session = created(newUser());
 
-    RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation(session.id(), "first", "second"));
+    RefreshRotation.Outcome outcome =
+        store.rotateRefreshToken(rotation(session.id(), "first", "second"));
 
     assertThat(outcome.status()).isEqualTo(RefreshRotation.Status.ROTATED);
     assertThat(outcome.session()).contains(session);
@@ -349,8 +353,10 @@ public abstract class SessionStoreContract {
     store.rotateRefreshToken(rotation(session.id(), "first", "second"));
 
     clock.advance(GRACE.minusSeconds(1));
-    RefreshRotation.Outcome retry = store.rotateRefreshToken(rotation(session.id(), "first", "other"));
-    RefreshRotation.Outcome again = store.rotateRefreshToken(rotation(session.id(), "first", "another"));
+    RefreshRotation.Outcome retry =
+        store.rotateRefreshToken(rotation(session.id(), "first", "other"));
+    RefreshRotation.Outcome again =
+        store.rotateRefreshToken(rotation(session.id(), "first", "another"));
 
     assertThat(retry.status()).isEqualTo(RefreshRotation.Status.GRACE_RETRY);
     assertThat(retry.sealedNext()).contains("sealed:second");
@@ -366,7 +372,8 @@ public abstract class SessionStoreContract {
     store.rotateRefreshToken(rotation(session.id(), "first", "second"));
     clock.advance(GRACE.multipliedBy(100));
 
-    RefreshRotation.Outcome again = store.rotateRefreshToken(rotation(session.id(), "first", "second"));
+    RefreshRotation.Outcome again =
+        store.rotateRefreshToken(rotation(session.id(), "first", "second"));
 
     assertThat(again.status()).isEqualTo(RefreshRotation.Status.GRACE_RETRY);
     assertThat(again.sealedNext()).contains("sealed:second");
@@ -380,7 +387,8 @@ public abstract class SessionStoreContract {
     store.rotateRefreshToken(rotation(session.id(), "first", "second"));
 
     clock.advance(GRACE.plusSeconds(1));
-    RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation(session.id(), "first", "x"));
+    RefreshRotation.Outcome outcome =
+        store.rotateRefreshToken(rotation(session.id(), "first", "x"));
 
     assertThat(outcome.status()).isEqualTo(RefreshRotation.Status.REUSE_DETECTED);
     assertThat(outcome.session()).contains(session);
@@ -396,7 +404,8 @@ public abstract class SessionStoreContract {
     store.rotateRefreshToken(rotation(session.id(), "first", "second"));
     store.rotateRefreshToken(rotation(session.id(), "second", "third"));
 
-    RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation(session.id(), "first", "x"));
+    RefreshRotation.Outcome outcome =
+        store.rotateRefreshToken(rotation(session.id(), "first", "x"));
 
     assertThat(outcome.status()).isEqualTo(RefreshRotation.Status.REUSE_DETECTED);
     assertThat(store.find(session.id())).isEmpty();
@@ -406,7 +415,8 @@ public abstract class SessionStoreContract {
   void aForeignTokenIsInvalidAndChangesNothing() {
     Session session = created(newUser());
 
-    RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation(session.id(), "guess", "x"));
+    RefreshRotation.Outcome outcome =
+        store.rotateRefreshToken(rotation(session.id(), "guess", "x"));
 
     assertThat(outcome.status()).isEqualTo(RefreshRotation.Status.INVALID);
     assertThat(store.find(session.id())).contains(session);
@@ -439,8 +449,11 @@ public abstract class SessionStoreContract {
     assertThat(store.countByUser(user)).isEqualTo(5);
     long evicted = results.stream().mapToLong(r -> r.evicted().size()).sum();
     assertThat(evicted).isEqualTo(45);
-    List<String> evictedIds = results.stream().flatMap(r -> r.evicted().stream()).map(Session::id).toList();
-    assertThat(evictedIds).doesNotHaveDuplicates().doesNotContainAnyElementsOf(live.stream().map(Session::id).toList());
+    List<String> evictedIds =
+        results.stream().flatMap(r -> r.evicted().stream()).map(Session::id).toList();
+    assertThat(evictedIds)
+        .doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(live.stream().map(Session::id).toList());
   }
 
   @Test
@@ -466,7 +479,8 @@ public abstract class SessionStoreContract {
   }
 
   // Which "sealed:nextN" won is only known from the retries; they must all agree on one.
-  private static String winningSeal(List<RefreshRotation.Outcome> outcomes, RefreshRotation.Outcome rotated) {
+  private static String winningSeal(
+      List<RefreshRotation.Outcome> outcomes, RefreshRotation.Outcome rotated) {
     return outcomes.stream()
         .filter(o -> o != rotated)
         .findFirst()

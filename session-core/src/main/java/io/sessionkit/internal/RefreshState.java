@@ -7,11 +7,11 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * A session's refresh-token state as the in-memory store keeps it; the Redis store keeps the
- * same fields in a hash and applies the same rules in a script.
+ * A session's refresh-token state as the in-memory store keeps it; the Redis store keeps the same
+ * fields in a hash and applies the same rules in a script.
  *
- * <p>Only the last {@link #MAX_RETIRED} rotated-away hashes are remembered for theft detection;
- * an older token than that is merely {@link RefreshRotation.Status#INVALID}.
+ * <p>Only the last {@link #MAX_RETIRED} rotated-away hashes are remembered for theft detection; an
+ * older token than that is merely {@link RefreshRotation.Status#INVALID}.
  */
 public final class RefreshState {
 

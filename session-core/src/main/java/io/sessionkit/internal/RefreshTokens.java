@@ -79,9 +79,11 @@ public final class RefreshTokens {
     random.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, sealKey(previousSecret), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, sealKey(previousSecret), new GCMParameterSpec(TAG_BITS, nonce));
       byte[] sealed = cipher.doFinal(nextSecret.getBytes(StandardCharsets.US_ASCII));
-      return ENCODER.encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
+      return ENCODER.encodeToString(
+          ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is on every Java platform", e);
     }
@@ -109,10 +111,11 @@ public final class RefreshTokens {
   // The secret has 256 bits of entropy, so one SHA-256 over a fixed context is a sound key
   // derivation here; a password-style KDF would only add cost.
   private static SecretKeySpec sealKey(String secret) {
-    byte[] input = ByteBuffer.allocate(SEAL_KEY_CONTEXT.length + secret.length())
-        .put(SEAL_KEY_CONTEXT)
-        .put(secret.getBytes(StandardCharsets.US_ASCII))
-        .array();
+    byte[] input =
+        ByteBuffer.allocate(SEAL_KEY_CONTEXT.length + secret.length())
+            .put(SEAL_KEY_CONTEXT)
+            .put(secret.getBytes(StandardCharsets.US_ASCII))
+            .array();
     return new SecretKeySpec(SessionIds.sha256(input), "AES");
   }
 }

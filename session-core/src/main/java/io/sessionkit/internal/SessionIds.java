@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * Session ids: an 8-character tag derived from the user id followed by 128 random bits, all
  * base64url (30 characters).
  *
- * <p>The tag lets a store find every key of a session from the session id alone while keeping
- * all keys of one user in one Redis Cluster hash slot, so multi-key scripts stay atomic on a
- * cluster. It is a hash, so an id reveals nothing about the user beyond "same user as another
- * id with the same tag".
+ * <p>The tag lets a store find every key of a session from the session id alone while keeping all
+ * keys of one user in one Redis Cluster hash slot, so multi-key scripts stay atomic on a cluster.
+ * It is a hash, so an id reveals nothing about the user beyond "same user as another id with the
+ * same tag".
  */
 public final class SessionIds {
 
@@ -37,7 +37,9 @@ public final class SessionIds {
 
   /** The tag that every session id of this user starts with. */
   public static String userTag(String userId) {
-    return BASE64URL.encodeToString(sha256(userId.getBytes(StandardCharsets.UTF_8))).substring(0, TAG_LENGTH);
+    return BASE64URL
+        .encodeToString(sha256(userId.getBytes(StandardCharsets.UTF_8)))
+        .substring(0, TAG_LENGTH);
   }
 
   /** Whether the string has the form of a session id (it may still name no session). */
@@ -47,7 +49,9 @@ public final class SessionIds {
 
   /** The user tag of a well-formed session id. */
   public static Optional<String> tagOf(String sessionId) {
-    return isWellFormed(sessionId) ? Optional.of(sessionId.substring(0, TAG_LENGTH)) : Optional.empty();
+    return isWellFormed(sessionId)
+        ? Optional.of(sessionId.substring(0, TAG_LENGTH))
+        : Optional.empty();
   }
 
   static byte[] sha256(byte[] input) {

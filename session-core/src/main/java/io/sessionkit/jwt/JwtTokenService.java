@@ -2,8 +2,8 @@ package io.sessionkit.jwt;
 
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
-import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.Jws;
+import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.Jwt;
 import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.JwtException;
@@ -38,17 +38,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link TokenService} that issues and verifies HS256-signed JWTs.
  *
- * <p>An issued token carries the header {@code kid} (the signing key's id) and the claims
- * {@code sub} (the user id), {@code sid} (the session id), {@code jti} (128 random bits,
- * base64url), {@code iat}, {@code exp} and {@code roles} (the session's roles, sorted), plus
- * {@code iss} when an issuer is configured. Its lifetime is {@link
- * Builder#accessTokenLifetime(Duration) the configured one}, but it never outlives its session's
- * {@link Session#expiresAt() absolute expiry}.
+ * <p>An issued token carries the header {@code kid} (the signing key's id) and the claims {@code
+ * sub} (the user id), {@code sid} (the session id), {@code jti} (128 random bits, base64url),
+ * {@code iat}, {@code exp} and {@code roles} (the session's roles, sorted), plus {@code iss} when
+ * an issuer is configured. Its lifetime is {@link Builder#accessTokenLifetime(Duration) the
+ * configured one}, but it never outlives its session's {@link Session#expiresAt() absolute expiry}.
  *
  * <p>Verification accepts HS256 only, signed by the signing key or one of the verification keys,
  * chosen by the token's {@code kid}. Keys are rotated by building a new service whose signing key
- * is the new key and whose verification keys include the old one, until every token signed with
- * the old key has expired.
+ * is the new key and whose verification keys include the old one, until every token signed with the
+ * old key has expired.
  *
  * <p>Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
@@ -96,14 +95,18 @@ public final class JwtTokenService implements TokenService {
     keysById.forEach((id, key) -> secretKeys.put(id, key.secretKey()));
     Clock timeSource = builder.clock;
     // JwtParser is immutable and thread-safe, so one instance serves every verify() call.
-    this.parser = Jwts.parser()
-        .keyLocator(new KeyLocator(Map.copyOf(secretKeys)))
-        .clock(() -> Date.from(timeSource.instant()))
-        .clockSkewSeconds(clockSkew.toSeconds())
-        // Only HS256: otherwise a secret of 64 bytes or more would also verify HS384/HS512
-        // tokens, and an RS/ES/EdDSA header would reach jjwt's key-type checks.
-        .sig().clear().add(Jwts.SIG.HS256).and()
-        .build();
+    this.parser =
+        Jwts.parser()
+            .keyLocator(new KeyLocator(Map.copyOf(secretKeys)))
+            .clock(() -> Date.from(timeSource.instant()))
+            .clockSkewSeconds(clockSkew.toSeconds())
+            // Only HS256: otherwise a secret of 64 bytes or more would also verify HS384/HS512
+            // tokens, and an RS/ES/EdDSA header would reach jjwt's key-type checks.
+            .sig()
+            .clear()
+            .add(Jwts.SIG.HS256)
+            .and()
+            .build();
   }
 
   /** A new builder. Builders are not thread-safe; the services they build are. */
@@ -114,10 +117,10 @@ public final class JwtTokenService implements TokenService {
   /**
    * A new access token for the session, signed with the signing key.
    *
-   * <p>JWT times are whole seconds, so {@code issuedAt} is the clock's instant rounded down to
-   * the second, and {@code expiresAt} is {@code issuedAt} plus the lifetime or the session's
-   * {@link Session#expiresAt()}, whichever is earlier, rounded down to the second. A session that
-   * has already reached its absolute expiry therefore gets a token that is already expired.
+   * <p>JWT times are whole seconds, so {@code issuedAt} is the clock's instant rounded down to the
+   * second, and {@code expiresAt} is {@code issuedAt} plus the lifetime or the session's {@link
+   * Session#expiresAt()}, whichever is earlier, rounded down to the second. A session that has
+   * already reached its absolute expiry therefore gets a token that is already expired.
    *
    * @throws NullPointerException if {@code session} is null
    */
@@ -136,14 +139,17 @@ public final class JwtTokenService implements TokenService {
     String tokenId = newTokenId();
     List<String> roles = session.roles().stream().sorted().toList();
 
-    JwtBuilder jwt = Jwts.builder()
-        .header().keyId(signingKey.keyId()).and()
-        .id(tokenId)
-        .subject(session.userId())
-        .claim(SESSION_ID_CLAIM, session.id())
-        .claim(ROLES_CLAIM, roles)
-        .issuedAt(Date.from(issuedAt))
-        .expiration(Date.from(expiresAt));
+    JwtBuilder jwt =
+        Jwts.builder()
+            .header()
+            .keyId(signingKey.keyId())
+            .and()
+            .id(tokenId)
+            .subject(session.userId())
+            .claim(SESSION_ID_CLAIM, session.id())
+            .claim(ROLES_CLAIM, roles)
+            .issuedAt(Date.from(issuedAt))
+            .expiration(Date.from(expiresAt));
     if (issuer != null) {
       jwt.issuer(issuer);
     }
@@ -156,21 +162,21 @@ public final class JwtTokenService implements TokenService {
    * Checks a token and never throws, whatever the input.
    *
    * <ul>
-   *   <li>{@link Status#VALID}: an HS256 JWS signed by a configured key, not expired (allowing
-   *       for the clock skew), with {@code sub}, {@code sid}, {@code jti}, {@code iat} and
-   *       {@code exp}, {@code roles} absent or a list of strings, and the configured issuer if
-   *       one is set. The claims' {@code keyId} is the token's {@code kid}.
+   *   <li>{@link Status#VALID}: an HS256 JWS signed by a configured key, not expired (allowing for
+   *       the clock skew), with {@code sub}, {@code sid}, {@code jti}, {@code iat} and {@code exp},
+   *       {@code roles} absent or a list of strings, and the configured issuer if one is set. The
+   *       claims' {@code keyId} is the token's {@code kid}.
    *   <li>{@link Status#EXPIRED}: a correctly signed token past its {@code exp} plus the clock
    *       skew. The signature is checked first, so a forged token is never called expired.
-   *   <li>{@link Status#BAD_SIGNATURE}: the signature does not match the key named by the
-   *       {@code kid}, the token is unsigned ({@code alg=none}), it names an algorithm other
-   *       than HS256, or it has critical ({@code crit}) header parameters, which this service
-   *       never writes and does not support.
+   *   <li>{@link Status#BAD_SIGNATURE}: the signature does not match the key named by the {@code
+   *       kid}, the token is unsigned ({@code alg=none}), it names an algorithm other than HS256,
+   *       or it has critical ({@code crit}) header parameters, which this service never writes and
+   *       does not support.
    *   <li>{@link Status#UNKNOWN_KEY}: an HS256 token without a {@code kid}, or whose {@code kid}
    *       names no configured key.
    *   <li>{@link Status#MALFORMED}: empty, longer than {@value #MAX_TOKEN_LENGTH} characters, not
-   *       three base64url parts, bad base64 or JSON, a signed payload that is not a JSON object,
-   *       a required claim missing or of the wrong type, or a different issuer.
+   *       three base64url parts, bad base64 or JSON, a signed payload that is not a JSON object, a
+   *       required claim missing or of the wrong type, or a different issuer.
    * </ul>
    */
   @Override
@@ -219,11 +225,17 @@ public final class JwtTokenService implements TokenService {
   /** The signing key's id, the verification key ids, the lifetime, skew and issuer; no secret. */
   @Override
   public String toString() {
-    return "JwtTokenService[signingKeyId=" + signingKey.keyId()
-        + ", keyIds=" + keysById.keySet().stream().sorted().toList()
-        + ", accessTokenLifetime=" + accessTokenLifetime
-        + ", clockSkew=" + clockSkew
-        + ", issuer=" + (issuer == null ? "(none)" : issuer) + "]";
+    return "JwtTokenService[signingKeyId="
+        + signingKey.keyId()
+        + ", keyIds="
+        + keysById.keySet().stream().sorted().toList()
+        + ", accessTokenLifetime="
+        + accessTokenLifetime
+        + ", clockSkew="
+        + clockSkew
+        + ", issuer="
+        + (issuer == null ? "(none)" : issuer)
+        + "]";
   }
 
   private TokenVerification read(Jwt<?, ?> jwt) {
@@ -250,14 +262,15 @@ public final class JwtTokenService implements TokenService {
         || (issuer != null && !issuer.equals(claims.getIssuer()))) {
       return MALFORMED;
     }
-    return TokenVerification.valid(new TokenClaims(
-        userId,
-        sessionId,
-        tokenId,
-        roles.get(),
-        issuedAt.toInstant(),
-        expiresAt.toInstant(),
-        keyId));
+    return TokenVerification.valid(
+        new TokenClaims(
+            userId,
+            sessionId,
+            tokenId,
+            roles.get(),
+            issuedAt.toInstant(),
+            expiresAt.toInstant(),
+            keyId));
   }
 
   // Absent roles read as none; anything but a list of strings is not our token.
@@ -368,11 +381,11 @@ public final class JwtTokenService implements TokenService {
     private Builder() {}
 
     /**
-     * The current key: it signs every new token and is always accepted for verification.
-     * Required. Calling it again replaces the previous signing key.
+     * The current key: it signs every new token and is always accepted for verification. Required.
+     * Calling it again replaces the previous signing key.
      *
-     * @throws IllegalArgumentException if a verification key has the same key id but a
-     *     different secret
+     * @throws IllegalArgumentException if a verification key has the same key id but a different
+     *     secret
      */
     public Builder signingKey(SigningKey key) {
       Objects.requireNonNull(key, "signingKey");
@@ -382,12 +395,11 @@ public final class JwtTokenService implements TokenService {
     }
 
     /**
-     * Adds a key that is still accepted for verification but signs nothing, typically the
-     * previous signing key during a rotation. Adding a key equal to one already present is a
-     * no-op.
+     * Adds a key that is still accepted for verification but signs nothing, typically the previous
+     * signing key during a rotation. Adding a key equal to one already present is a no-op.
      *
-     * @throws IllegalArgumentException if the signing key or another verification key has the
-     *     same key id but a different secret
+     * @throws IllegalArgumentException if the signing key or another verification key has the same
+     *     key id but a different secret
      */
     public Builder verificationKey(SigningKey key) {
       Objects.requireNonNull(key, "verificationKey");
@@ -419,8 +431,8 @@ public final class JwtTokenService implements TokenService {
     /**
      * How long a new access token is valid, unless its session ends sooner. Default 15 minutes.
      *
-     * @throws IllegalArgumentException unless the lifetime is positive and whole seconds (JWT
-     *     times have one-second precision)
+     * @throws IllegalArgumentException unless the lifetime is positive and whole seconds (JWT times
+     *     have one-second precision)
      */
     public Builder accessTokenLifetime(Duration lifetime) {
       Objects.requireNonNull(lifetime, "accessTokenLifetime");
@@ -442,8 +454,8 @@ public final class JwtTokenService implements TokenService {
     }
 
     /**
-     * How long after its {@code exp} a token is still accepted, to absorb clock differences
-     * between the machines that issue and verify. Default 30 seconds.
+     * How long after its {@code exp} a token is still accepted, to absorb clock differences between
+     * the machines that issue and verify. Default 30 seconds.
      *
      * @throws IllegalArgumentException unless the skew is whole seconds from 0 to 24 hours
      */
@@ -503,7 +515,9 @@ public final class JwtTokenService implements TokenService {
     private static void requireNoConflict(SigningKey key, @Nullable SigningKey other) {
       if (other != null && !other.equals(key)) {
         throw new IllegalArgumentException(
-            "keyId \"" + key.keyId() + "\" must name one secret, but two different secrets were"
+            "keyId \""
+                + key.keyId()
+                + "\" must name one secret, but two different secrets were"
                 + " given for it");
       }
     }

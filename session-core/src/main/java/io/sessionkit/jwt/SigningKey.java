@@ -8,9 +8,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An HMAC-SHA256 secret together with the key id ({@code kid}) that names it in the header of
- * every token it signs, so that a verifier holding several keys (during a rotation) knows which
- * one to check a token against.
+ * An HMAC-SHA256 secret together with the key id ({@code kid}) that names it in the header of every
+ * token it signs, so that a verifier holding several keys (during a rotation) knows which one to
+ * check a token against.
  *
  * <p>Instances are immutable and thread-safe. The secret is copied in and never handed out, and
  * {@link #toString()} shows the key id only. Two keys are {@linkplain #equals(Object) equal} when
@@ -43,8 +43,8 @@ public final class SigningKey {
    *     {@code [A-Za-z0-9._-]}
    * @param secret at least {@value #MIN_SECRET_BYTES} bytes, ideally from a secure random source;
    *     copied, so later changes to the array do not affect the key
-   * @throws IllegalArgumentException if the key id or the secret breaks its rule; the message
-   *     never contains the secret
+   * @throws IllegalArgumentException if the key id or the secret breaks its rule; the message never
+   *     contains the secret
    * @throws NullPointerException if an argument is null
    */
   public static SigningKey hmacSha256(String keyId, byte[] secret) {
@@ -52,8 +52,11 @@ public final class SigningKey {
     Objects.requireNonNull(secret, "secret");
     if (secret.length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
-          "secret must be at least " + MIN_SECRET_BYTES + " bytes for HS256, but was "
-              + secret.length + " bytes");
+          "secret must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes for HS256, but was "
+              + secret.length
+              + " bytes");
     }
     return new SigningKey(keyId, secret.clone());
   }
@@ -62,11 +65,11 @@ public final class SigningKey {
    * An HS256 key from a text secret, taken as its UTF-8 bytes.
    *
    * <p>The secret must be at least {@value #MIN_SECRET_BYTES} bytes in UTF-8. A human-chosen
-   * password is not a good secret even when it is long enough; prefer 32 or more random bytes,
-   * for example base64-encoded and decoded before calling {@link #hmacSha256(String, byte[])}.
+   * password is not a good secret even when it is long enough; prefer 32 or more random bytes, for
+   * example base64-encoded and decoded before calling {@link #hmacSha256(String, byte[])}.
    *
-   * @throws IllegalArgumentException if the key id or the secret breaks its rule; the message
-   *     never contains the secret
+   * @throws IllegalArgumentException if the key id or the secret breaks its rule; the message never
+   *     contains the secret
    * @throws NullPointerException if an argument is null
    */
   public static SigningKey hmacSha256(String keyId, String secret) {
@@ -75,8 +78,11 @@ public final class SigningKey {
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     if (bytes.length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
-          "secret must be at least " + MIN_SECRET_BYTES + " bytes in UTF-8 for HS256, but was "
-              + bytes.length + " bytes");
+          "secret must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes in UTF-8 for HS256, but was "
+              + bytes.length
+              + " bytes");
     }
     return new SigningKey(keyId, bytes);
   }
@@ -125,7 +131,9 @@ public final class SigningKey {
     for (int i = 0; i < keyId.length(); i++) {
       if (!isKeyIdChar(keyId.charAt(i))) {
         throw new IllegalArgumentException(
-            "keyId must match " + KEY_ID_RULE + ", but has a character outside that set at index "
+            "keyId must match "
+                + KEY_ID_RULE
+                + ", but has a character outside that set at index "
                 + i);
       }
     }

@@ -1,8 +1,8 @@
 package io.sessionkit.memory;
 
-import io.sessionkit.internal.Require;
 import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
+import io.sessionkit.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

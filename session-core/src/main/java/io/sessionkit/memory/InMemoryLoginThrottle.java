@@ -1,7 +1,7 @@
 package io.sessionkit.memory;
 
-import io.sessionkit.internal.Require;
 import io.sessionkit.LoginThrottle;
+import io.sessionkit.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +53,9 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
     }
     Window current = live(key, now);
     Window next =
-        current == null ? new Window(1, now.plus(window)) : new Window(current.failures() + 1, current.endsAt());
+        current == null
+            ? new Window(1, now.plus(window))
+            : new Window(current.failures() + 1, current.endsAt());
     windows.put(key, next);
     return next.failures() >= maxFailures
         ? Decision.refuse(Duration.between(now, next.endsAt()))

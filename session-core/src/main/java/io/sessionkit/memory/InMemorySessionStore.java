@@ -1,11 +1,11 @@
 package io.sessionkit.memory;
 
-import io.sessionkit.internal.Require;
 import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCreation;
 import io.sessionkit.SessionStore;
 import io.sessionkit.internal.RefreshState;
+import io.sessionkit.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,13 +20,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link SessionStore} in this process's memory: the embedded default for a single node, and
- * for tests. Sessions do not survive a restart and are not shared between instances.
+ * A {@link SessionStore} in this process's memory: the embedded default for a single node, and for
+ * tests. Sessions do not survive a restart and are not shared between instances.
  *
  * <p>Thread-safe: every operation runs under one lock, which makes each atomic and keeps the
- * per-user limit and refresh rotation exact under concurrency. Ended sessions are removed at
- * once; expired ones are reclaimed when their user's sessions are next touched, and by a sweep
- * of the whole store at most once per sweep interval.
+ * per-user limit and refresh rotation exact under concurrency. Ended sessions are removed at once;
+ * expired ones are reclaimed when their user's sessions are next touched, and by a sweep of the
+ * whole store at most once per sweep interval.
  */
 public final class InMemorySessionStore implements SessionStore {
 
@@ -75,7 +75,9 @@ public final class InMemorySessionStore implements SessionStore {
       throw new IllegalArgumentException("a session with id " + session.id() + " exists");
     }
     sessions.put(session.id(), new Entry(session, new RefreshState(refreshTokenHash)));
-    sessionIdsByUser.computeIfAbsent(session.userId(), u -> new LinkedHashSet<>()).add(session.id());
+    sessionIdsByUser
+        .computeIfAbsent(session.userId(), u -> new LinkedHashSet<>())
+        .add(session.id());
 
     List<Session> evicted = new ArrayList<>();
     if (maxSessionsPerUser > 0) {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Stops requests from waiting on a Redis that does not answer.
  *
  * <p>After {@code failureThreshold} consecutive failures the breaker opens: calls fail at once
- * instead of each paying the command timeout. While open, a background probe (not a user's
- * request) asks Redis every {@code probeInterval}; the first answer closes the breaker. Thread-safe.
+ * instead of each paying the command timeout. While open, a background probe (not a user's request)
+ * asks Redis every {@code probeInterval}; the first answer closes the breaker. Thread-safe.
  */
 final class CircuitBreaker implements AutoCloseable {
 
@@ -30,7 +30,8 @@ final class CircuitBreaker implements AutoCloseable {
   private volatile boolean open;
   private ScheduledFuture<?> probing;
 
-  CircuitBreaker(int failureThreshold, Duration probeInterval, BooleanSupplier probe, Runnable onOpen) {
+  CircuitBreaker(
+      int failureThreshold, Duration probeInterval, BooleanSupplier probe, Runnable onOpen) {
     this.failureThreshold = failureThreshold;
     this.probeInterval = probeInterval;
     this.probe = probe;
@@ -66,9 +67,16 @@ final class CircuitBreaker implements AutoCloseable {
     open = true;
     log.warn(
         "Redis did not answer {} times in a row ({}): failing session-store calls at once and probing every {} ms",
-        failureThreshold, cause.getMessage(), probeInterval.toMillis());
+        failureThreshold,
+        cause.getMessage(),
+        probeInterval.toMillis());
     onOpen.run();
-    probing = prober.scheduleWithFixedDelay(this::probeOnce, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    probing =
+        prober.scheduleWithFixedDelay(
+            this::probeOnce,
+            probeInterval.toMillis(),
+            probeInterval.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   private void probeOnce() {

@@ -1,6 +1,5 @@
 package io.sessionkit.redis;
 
-import io.sessionkit.internal.Require;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +9,7 @@ import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An {@link ActivityLog} in Redis, on the connection of a {@link RedisSessionStore}: one list
- * {@code activity:{tag}:<user id>} per user holding the newest entries as JSON, newest first,
- * with a TTL of {@code retention} after the newest entry. Recording is one round trip.
- * Thread-safe.
+ * {@code activity:{tag}:<user id>} per user holding the newest entries as JSON, newest first, with
+ * a TTL of {@code retention} after the newest entry. Recording is one round trip. Thread-safe.
  */
 public final class RedisActivityLog implements ActivityLog {
 
@@ -54,7 +53,8 @@ public final class RedisActivityLog implements ActivityLog {
    * A log in the Redis of {@code store}, on its connection, keeping the last {@code
    * maxEntriesPerUser} entries of each user for {@code retention} after the newest.
    */
-  public static RedisActivityLog sharing(RedisSessionStore store, int maxEntriesPerUser, Duration retention) {
+  public static RedisActivityLog sharing(
+      RedisSessionStore store, int maxEntriesPerUser, Duration retention) {
     Objects.requireNonNull(store, "store");
     Require.atLeast(maxEntriesPerUser, 1, "maxEntriesPerUser");
     Require.positive(retention, "retention");
@@ -89,7 +89,10 @@ public final class RedisActivityLog implements ActivityLog {
           Integer.toString(maxEntriesPerUser),
           Long.toString(retention.toMillis()));
     } catch (SessionStoreUnavailableException e) {
-      log.warn("Redis unavailable: {} entry of user {} not recorded in the activity feed", entry.type().wireName(), entry.userId());
+      log.warn(
+          "Redis unavailable: {} entry of user {} not recorded in the activity feed",
+          entry.type().wireName(),
+          entry.userId());
     }
   }
 
@@ -105,11 +108,16 @@ public final class RedisActivityLog implements ActivityLog {
         Stored s = MAPPER.readValue(json, Stored.class);
         Optional<ActivityEntry.Type> type = ActivityEntry.Type.fromWireName(s.type());
         // entries of types a later version added are left out rather than failing the feed
-        type.ifPresent(t -> entries.add(new ActivityEntry(
-            userId, t, Instant.parse(s.at()),
-            s.ip() == null ? "" : s.ip(),
-            s.userAgent() == null ? "" : s.userAgent(),
-            Optional.ofNullable(s.sessionId()))));
+        type.ifPresent(
+            t ->
+                entries.add(
+                    new ActivityEntry(
+                        userId,
+                        t,
+                        Instant.parse(s.at()),
+                        s.ip() == null ? "" : s.ip(),
+                        s.userAgent() == null ? "" : s.userAgent(),
+                        Optional.ofNullable(s.sessionId()))));
       } catch (JsonProcessingException | RuntimeException e) {
         throw new SessionKitException("unreadable activity entry in Redis for user " + userId, e);
       }

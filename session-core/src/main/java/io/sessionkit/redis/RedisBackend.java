@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Redis connection with its timeouts and circuit breaker, shared by the session store and
- * whatever else sessionkit keeps in the same Redis (activity log, login throttle), so they fail
- * and recover together. Thread-safe.
+ * whatever else sessionkit keeps in the same Redis (activity log, login throttle), so they fail and
+ * recover together. Thread-safe.
  */
 final class RedisBackend implements AutoCloseable {
 
@@ -40,7 +40,12 @@ final class RedisBackend implements AutoCloseable {
   private volatile boolean closed;
   private final CircuitBreaker breaker;
 
-  RedisBackend(RedisURI uri, Duration commandTimeout, Duration connectTimeout, int failureThreshold, Duration probeInterval) {
+  RedisBackend(
+      RedisURI uri,
+      Duration commandTimeout,
+      Duration connectTimeout,
+      int failureThreshold,
+      Duration probeInterval) {
     this.uri = uri;
     this.uri.setTimeout(commandTimeout);
     this.client = RedisClient.create();
@@ -52,7 +57,8 @@ final class RedisBackend implements AutoCloseable {
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
             .build());
-    this.breaker = new CircuitBreaker(failureThreshold, probeInterval, this::probe, this::dropConnection);
+    this.breaker =
+        new CircuitBreaker(failureThreshold, probeInterval, this::probe, this::dropConnection);
   }
 
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
@@ -80,7 +86,11 @@ final class RedisBackend implements AutoCloseable {
   <T> T call(Command<T> command) {
     if (breaker.isOpen()) {
       throw new SessionStoreUnavailableException(
-          "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: it stopped answering and is being probed");
+          "Redis at "
+              + uri.getHost()
+              + ":"
+              + uri.getPort()
+              + " is unavailable: it stopped answering and is being probed");
     }
     try {
       T result = command.apply(connection().sync());
@@ -127,7 +137,10 @@ final class RedisBackend implements AutoCloseable {
 
   private static boolean isTransient(RedisCommandExecutionException e) {
     String message = String.valueOf(e.getMessage());
-    for (String code : new String[] {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"}) {
+    for (String code :
+        new String[] {
+          "LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"
+        }) {
       if (message.startsWith(code)) {
         return true;
       }
@@ -137,7 +150,8 @@ final class RedisBackend implements AutoCloseable {
 
   private SessionStoreUnavailableException unavailable(Exception e) {
     return new SessionStoreUnavailableException(
-        "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: " + e.getMessage(), e);
+        "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: " + e.getMessage(),
+        e);
   }
 
   private StatefulRedisConnection<String, String> connection() {

@@ -1,9 +1,9 @@
 package io.sessionkit.redis;
 
-import io.sessionkit.internal.Require;
 import io.lettuce.core.ScriptOutputType;
 import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.internal.Require;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link LoginThrottle} in Redis, on the connection of a {@link RedisSessionStore}, shared by
  * every instance: one counter {@code login-failures:<hash of the key>} per key, whose TTL is the
- * window (it starts at the first failure and runs on Redis's clock). Each call is one round
- * trip. Thread-safe.
+ * window (it starts at the first failure and runs on Redis's clock). Each call is one round trip.
+ * Thread-safe.
  */
 public final class RedisLoginThrottle implements LoginThrottle {
 
@@ -39,7 +39,8 @@ public final class RedisLoginThrottle implements LoginThrottle {
    * A throttle in the Redis of {@code store}, on its connection, refusing attempts after {@code
    * maxFailures} failures within {@code window}.
    */
-  public static RedisLoginThrottle sharing(RedisSessionStore store, int maxFailures, Duration window) {
+  public static RedisLoginThrottle sharing(
+      RedisSessionStore store, int maxFailures, Duration window) {
     Objects.requireNonNull(store, "store");
     Require.atLeast(maxFailures, 1, "maxFailures");
     if (window.toMillis() < 1) {
@@ -51,7 +52,8 @@ public final class RedisLoginThrottle implements LoginThrottle {
   // hashed: keys carry user names and addresses, which have no place in a key listing
   static String key(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return "login-failures:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -80,7 +82,13 @@ public final class RedisLoginThrottle implements LoginThrottle {
   private Decision decide(String key, String mode) {
     List<Object> answer;
     try {
-      answer = redis.run(THROTTLE, ScriptOutputType.MULTI, new String[] {key(key)}, mode, Long.toString(window.toMillis()));
+      answer =
+          redis.run(
+              THROTTLE,
+              ScriptOutputType.MULTI,
+              new String[] {key(key)},
+              mode,
+              Long.toString(window.toMillis()));
     } catch (SessionStoreUnavailableException e) {
       log.warn("Redis unavailable: login attempt let through without throttling");
       return Decision.allow();

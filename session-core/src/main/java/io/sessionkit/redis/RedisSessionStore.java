@@ -1,6 +1,5 @@
 package io.sessionkit.redis;
 
-import io.sessionkit.internal.Require;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.sessionkit.RefreshRotation;
@@ -8,8 +7,8 @@ import io.sessionkit.Session;
 import io.sessionkit.SessionCreation;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.internal.RefreshState;
+import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,19 +25,19 @@ import java.util.Optional;
  * <p>Layout (see {@code docs/redis-layout.md}): one string key {@code session:{tag}:<id>} per
  * session holding its JSON, a hash {@code refresh:{tag}:<id>} with its refresh-token state, and a
  * sorted set {@code user-sessions:{tag}:<user id>} indexing a user's sessions by creation time.
- * {@code tag} is derived from the user id, so all keys of one user share a Redis Cluster hash
- * slot. Every key has a TTL; nothing outlives the sessions it belongs to.
+ * {@code tag} is derived from the user id, so all keys of one user share a Redis Cluster hash slot.
+ * Every key has a TTL; nothing outlives the sessions it belongs to.
  *
- * <p>Every write that touches more than one key is one Lua script, so it is atomic. {@link
- * #touch} (the per-request check) is one round trip and writes at most once per touch interval.
- * No operation uses {@code KEYS} or {@code SCAN}.
+ * <p>Every write that touches more than one key is one Lua script, so it is atomic. {@link #touch}
+ * (the per-request check) is one round trip and writes at most once per touch interval. No
+ * operation uses {@code KEYS} or {@code SCAN}.
  *
  * <p>Thread-safe; one multiplexed connection serves all threads. Each command waits at most the
  * command timeout; an unreachable or slow Redis surfaces as {@link
- * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands
- * fail at once instead of queueing. After a few failures in a row a circuit breaker makes every
- * call fail at once, drops the connection (it may be half-open) and probes Redis in the
- * background until it answers, so an outage never makes each request wait for a timeout.
+ * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands fail
+ * at once instead of queueing. After a few failures in a row a circuit breaker makes every call
+ * fail at once, drops the connection (it may be half-open) and probes Redis in the background until
+ * it answers, so an outage never makes each request wait for a timeout.
  *
  * <p>Session ids must be ones {@link io.sessionkit.SessionManager} makes: they carry the user's
  * hash tag.
@@ -56,7 +55,9 @@ public final class RedisSessionStore implements SessionStore {
   private final Clock clock;
 
   private RedisSessionStore(Builder b) {
-    this.redis = new RedisBackend(b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
+    this.redis =
+        new RedisBackend(
+            b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
     this.clock = b.clock;
   }
 
@@ -73,7 +74,10 @@ public final class RedisSessionStore implements SessionStore {
     String tag = SessionIds.userTag(session.userId());
     if (!SessionIds.tagOf(session.id()).equals(Optional.of(tag))) {
       throw new IllegalArgumentException(
-          "session id " + session.id() + " was not made by SessionIds for user " + session.userId());
+          "session id "
+              + session.id()
+              + " was not made by SessionIds for user "
+              + session.userId());
     }
     long now = nowMillis();
     long ends = session.endsAt().toEpochMilli();
@@ -85,7 +89,11 @@ public final class RedisSessionStore implements SessionStore {
         redis.run(
             CREATE,
             ScriptOutputType.MULTI,
-            new String[] {sessionKey(tag, session.id()), refreshKey(tag, session.id()), indexKey(tag, session.userId())},
+            new String[] {
+              sessionKey(tag, session.id()),
+              refreshKey(tag, session.id()),
+              indexKey(tag, session.userId())
+            },
             SessionJson.write(session),
             session.id(),
             Long.toString(session.createdAt().toEpochMilli()),
@@ -141,7 +149,13 @@ public final class RedisSessionStore implements SessionStore {
   public List<Session> listByUser(String userId) {
     String tag = SessionIds.userTag(userId);
     List<Object> jsons =
-        redis.run(LIST, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "list");
+        redis.run(
+            LIST,
+            ScriptOutputType.MULTI,
+            new String[] {indexKey(tag, userId)},
+            Long.toString(nowMillis()),
+            tag,
+            "list");
     List<Session> sessions = new ArrayList<>(jsons.size());
     for (Object json : jsons) {
       sessions.add(SessionJson.read((String) json));
@@ -153,7 +167,13 @@ public final class RedisSessionStore implements SessionStore {
   public int countByUser(String userId) {
     String tag = SessionIds.userTag(userId);
     Long count =
-        redis.run(LIST, ScriptOutputType.INTEGER, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag, "count");
+        redis.run(
+            LIST,
+            ScriptOutputType.INTEGER,
+            new String[] {indexKey(tag, userId)},
+            Long.toString(nowMillis()),
+            tag,
+            "count");
     return Math.toIntExact(count);
   }
 
@@ -178,7 +198,12 @@ public final class RedisSessionStore implements SessionStore {
   public List<Session> revokeAllOfUser(String userId) {
     String tag = SessionIds.userTag(userId);
     List<Object> jsons =
-        redis.run(REVOKE_ALL, ScriptOutputType.MULTI, new String[] {indexKey(tag, userId)}, Long.toString(nowMillis()), tag);
+        redis.run(
+            REVOKE_ALL,
+            ScriptOutputType.MULTI,
+            new String[] {indexKey(tag, userId)},
+            Long.toString(nowMillis()),
+            tag);
     List<Session> ended = new ArrayList<>(jsons.size());
     for (Object json : jsons) {
       ended.add(SessionJson.read((String) json));
@@ -301,7 +326,9 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
-    /** The most time one command may take before the store counts as unavailable. Default: 500 ms. */
+    /**
+     * The most time one command may take before the store counts as unavailable. Default: 500 ms.
+     */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = Require.positive(timeout, "commandTimeout");
       return this;
@@ -314,8 +341,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * How many failures in a row open the circuit breaker, after which calls fail at once until
-     * a background probe gets an answer. Default: 2.
+     * How many failures in a row open the circuit breaker, after which calls fail at once until a
+     * background probe gets an answer. Default: 2.
      */
     public Builder failureThreshold(int failures) {
       this.failureThreshold = Require.atLeast(failures, 1, "failureThreshold");
@@ -335,10 +362,10 @@ public final class RedisSessionStore implements SessionStore {
      */
     public RedisSessionStore build() {
       if (uri == null) {
-        throw new IllegalStateException("uri is required: call uri(\"redis://host:port\") before build()");
+        throw new IllegalStateException(
+            "uri is required: call uri(\"redis://host:port\") before build()");
       }
       return new RedisSessionStore(this);
     }
-
   }
 }

@@ -19,8 +19,8 @@ import java.util.TreeSet;
 /**
  * The session JSON that {@code GET session:…} shows an operator.
  *
- * <p>Times are UTC ISO-8601 with exactly three fraction digits, so that the scripts can compare
- * and splice them as text; {@code last_active_at} comes before {@code attributes}, which the touch
+ * <p>Times are UTC ISO-8601 with exactly three fraction digits, so that the scripts can compare and
+ * splice them as text; {@code last_active_at} comes before {@code attributes}, which the touch
  * script relies on. Unknown fields are ignored, so a later version may add some.
  */
 final class SessionJson {
@@ -32,8 +32,16 @@ final class SessionJson {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @JsonPropertyOrder({
-    "session_id", "user_id", "roles", "created_at", "last_active_at", "expires_at",
-    "idle_timeout_ms", "ip", "user_agent", "attributes"
+    "session_id",
+    "user_id",
+    "roles",
+    "created_at",
+    "last_active_at",
+    "expires_at",
+    "idle_timeout_ms",
+    "ip",
+    "user_agent",
+    "attributes"
   })
   record Stored(
       @JsonProperty("session_id") String sessionId,

@@ -169,8 +169,8 @@ class JwtTokenServiceTest {
 
   @Test
   void tamperedPayloadIsABadSignature() throws Exception {
-    String[] parts = service.issue(session(Set.of("user"), START.plus(Duration.ofDays(1))))
-        .value().split("\\.");
+    String[] parts =
+        service.issue(session(Set.of("user"), START.plus(Duration.ofDays(1)))).value().split("\\.");
     Map<String, Object> tampered = decodeJson(parts[1]);
     tampered.put("roles", List.of("admin", "user"));
     String token = parts[0] + "." + b64(JSON.writeValueAsString(tampered)) + "." + parts[2];
@@ -180,8 +180,8 @@ class JwtTokenServiceTest {
 
   @Test
   void tamperedSignatureIsABadSignature() {
-    String[] parts = service.issue(session(Set.of(), START.plus(Duration.ofDays(1))))
-        .value().split("\\.");
+    String[] parts =
+        service.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value().split("\\.");
     // the first character carries six full bits of the MAC; the last one partly padding
     char first = parts[2].charAt(0);
     String signature = (first == 'A' ? 'B' : 'A') + parts[2].substring(1);
@@ -192,8 +192,11 @@ class JwtTokenServiceTest {
 
   @Test
   void unsignedTokenWithAlgNoneIsABadSignature() throws Exception {
-    String token = b64(JSON.writeValueAsString(Map.of("alg", "none", "kid", "k1")))
-        + "." + b64(JSON.writeValueAsString(claims())) + ".";
+    String token =
+        b64(JSON.writeValueAsString(Map.of("alg", "none", "kid", "k1")))
+            + "."
+            + b64(JSON.writeValueAsString(claims()))
+            + ".";
 
     assertThat(service.verify(token).status()).isEqualTo(Status.BAD_SIGNATURE);
   }
@@ -399,7 +402,8 @@ class JwtTokenServiceTest {
     assertThatThrownBy(() -> SigningKey.hmacSha256("k1", "too-short-secret"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secret must be at least 32 bytes in UTF-8 for HS256, but was 16 bytes")
-        .message().doesNotContain("too-short-secret");
+        .message()
+        .doesNotContain("too-short-secret");
     assertThatThrownBy(() -> SigningKey.hmacSha256("k1", new byte[31]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secret must be at least 32 bytes for HS256, but was 31 bytes");
@@ -425,7 +429,8 @@ class JwtTokenServiceTest {
     String secret = "a secret that is long enough to sign, 1234567890";
     assertThatThrownBy(() -> SigningKey.hmacSha256(secret, "k1"))
         .isInstanceOf(IllegalArgumentException.class)
-        .message().doesNotContain("secret that");
+        .message()
+        .doesNotContain("secret that");
   }
 
   @Test
@@ -527,20 +532,22 @@ class JwtTokenServiceTest {
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          int valid = 0;
-          for (int i = 0; i < perThread; i++) {
-            AccessToken token = service.issue(session);
-            TokenVerification verification = service.verify(token.value());
-            if (verification.isValid()
-                && verification.claims().orElseThrow().tokenId().equals(token.tokenId())) {
-              valid++;
-            }
-            tokenIds.add(token.tokenId());
-          }
-          return valid;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int valid = 0;
+                  for (int i = 0; i < perThread; i++) {
+                    AccessToken token = service.issue(session);
+                    TokenVerification verification = service.verify(token.value());
+                    if (verification.isValid()
+                        && verification.claims().orElseThrow().tokenId().equals(token.tokenId())) {
+                      valid++;
+                    }
+                    tokenIds.add(token.tokenId());
+                  }
+                  return valid;
+                }));
       }
       start.countDown();
       int valid = 0;

@@ -21,7 +21,9 @@ class InMemoryActivityLogTest extends ActivityLogContract {
   @Test
   void aFeedIsForgottenOnceItsNewestEntryIsOlderThanTheRetention() {
     String user = newUser();
-    log.record(new ActivityEntry(user, ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
+    log.record(
+        new ActivityEntry(
+            user, ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
 
     clock.advance(RETENTION);
 

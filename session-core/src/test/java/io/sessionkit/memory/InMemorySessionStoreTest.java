@@ -52,6 +52,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     assertThatThrownBy(() -> memory.find("x"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    assertThatThrownBy(() -> memory.touch("x", Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> memory.touch("x", Duration.ZERO))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -41,7 +41,9 @@ class RedisActivityLogIT extends ActivityLogContract {
   @Test
   void theFeedKeyHasTheRetentionAsItsTtl() {
     String user = newUser();
-    log.record(new ActivityEntry(user, ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
+    log.record(
+        new ActivityEntry(
+            user, ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
 
     RedisClient client = RedisClient.create(uri);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -59,7 +61,9 @@ class RedisActivityLogIT extends ActivityLogContract {
       ActivityLog brokenLog = RedisActivityLog.sharing(broken, MAX_ENTRIES, RETENTION);
       down.stop();
 
-      brokenLog.record(new ActivityEntry(newUser(), ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
+      brokenLog.record(
+          new ActivityEntry(
+              newUser(), ActivityEntry.Type.LOGIN, clock.instant(), "", "", Optional.empty()));
     }
   }
 }

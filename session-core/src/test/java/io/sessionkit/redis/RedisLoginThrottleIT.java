@@ -45,7 +45,8 @@ class RedisLoginThrottleIT extends LoginThrottleContract {
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       String redisKey = RedisLoginThrottle.key(key);
       assertThat(redisKey).startsWith("login-failures:").doesNotContain("alice");
-      assertThat(connection.sync().pttl(redisKey)).isBetween(WINDOW.toMillis() - 5_000, WINDOW.toMillis());
+      assertThat(connection.sync().pttl(redisKey))
+          .isBetween(WINDOW.toMillis() - 5_000, WINDOW.toMillis());
     } finally {
       client.shutdown();
     }

@@ -49,12 +49,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * modes: a paused Redis, a Redis stopped and restarted from its dump, one restarted empty, and,
  * through a {@link TcpProxy}, connections reset and connections black-holed.
  *
- * <p>Each test logs in a few sessions, breaks Redis while a background thread keeps
- * authenticating, does what users do during the outage, ends the fault and then waits (at most
- * {@link #RECOVERY}) until Redis holds exactly the sessions it should. Every single call, in the
- * test's thread and in the background, is timed: none may take longer than the command timeout
- * plus a margin for a shared, noisy machine. Time is real (Redis TTLs and the breaker are), so
- * nothing here moves a clock; every Redis is a private {@code redis-server} process.
+ * <p>Each test logs in a few sessions, breaks Redis while a background thread keeps authenticating,
+ * does what users do during the outage, ends the fault and then waits (at most {@link #RECOVERY})
+ * until Redis holds exactly the sessions it should. Every single call, in the test's thread and in
+ * the background, is timed: none may take longer than the command timeout plus a margin for a
+ * shared, noisy machine. Time is real (Redis TTLs and the breaker are), so nothing here moves a
+ * clock; every Redis is a private {@code redis-server} process.
  */
 class RedisOutageIT {
 
@@ -136,12 +136,14 @@ class RedisOutageIT {
   @EnumSource(FallbackMode.class)
   void aRedisRestartedFromItsDumpKeepsItsSessionsAndGetsTheOutageRecord(FallbackMode mode) {
     start(mode, false);
-    survive(new Fault("stop, restart from dump", true, () -> redis.stop(true), redis::restartFromDump));
+    survive(
+        new Fault("stop, restart from dump", true, () -> redis.stop(true), redis::restartFromDump));
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(FallbackMode.class)
-  void aRedisRestartedEmptyLosesEarlierSessionsButGetsThoseCreatedDuringTheOutage(FallbackMode mode) {
+  void aRedisRestartedEmptyLosesEarlierSessionsButGetsThoseCreatedDuringTheOutage(
+      FallbackMode mode) {
     start(mode, false);
     survive(new Fault("stop, restart empty", false, redis::stop, redis::restart));
   }
@@ -176,7 +178,9 @@ class RedisOutageIT {
   /** A fault that {@link #begin} breaks Redis (or the way to it) and {@link #end} repairs. */
   private record Fault(String name, boolean keepsData, Runnable begin, Runnable end) {}
 
-  /** The sessions from before the outage: one to keep, one to log out, one to log out everywhere. */
+  /**
+   * The sessions from before the outage: one to keep, one to log out, one to log out everywhere.
+   */
   private record Earlier(Login kept, Login loggedOut, Login bobsEarlier) {}
 
   /** What the JWT-only fallback did during the outage, and so what Redis must hold afterwards. */
@@ -218,7 +222,8 @@ class RedisOutageIT {
             manager.login(bob, Set.of("USER"), LAPTOP));
     Login kept = earlier.kept();
     for (Login login : List.of(kept, earlier.loggedOut(), earlier.bobsEarlier())) {
-      assertThat(manager.authenticate(login.accessToken().value()).session()).contains(login.session());
+      assertThat(manager.authenticate(login.accessToken().value()).session())
+          .contains(login.session());
     }
     inspect();
     assertThat(sessionKeys()).isEqualTo(keysOf(kept, earlier.loggedOut(), earlier.bobsEarlier()));
@@ -243,7 +248,9 @@ class RedisOutageIT {
               ? jwtOnlyDuringTheOutage(fault, alice, bob, earlier)
               : denyDuringTheOutage(fault, alice, bob, earlier);
       Authentication.Status meanwhile =
-          mode == FallbackMode.JWT_ONLY ? Authentication.Status.AUTHENTICATED : Authentication.Status.STORE_UNAVAILABLE;
+          mode == FallbackMode.JWT_ONLY
+              ? Authentication.Status.AUTHENTICATED
+              : Authentication.Status.STORE_UNAVAILABLE;
       while (System.nanoTime() - began < OUTAGE.toNanos()) {
         assertThat(authenticate(kept).status()).isEqualTo(meanwhile);
         sleep(POLL);
@@ -260,13 +267,17 @@ class RedisOutageIT {
           "RedisOutageIT %-24s %-8s %s; max latency during %s, after %s; background answers %s%n",
           fault.name(),
           mode,
-          recoveredMillis < 0 ? "did NOT recover" : String.format("recovered %4d ms after the fault ended", recoveredMillis),
+          recoveredMillis < 0
+              ? "did NOT recover"
+              : String.format("recovered %4d ms after the fault ended", recoveredMillis),
           latencies.max("during"),
           latencies.max("after"),
           traffic);
     }
     assertThat(traffic.anomalies).as("background authentications").isEmpty();
-    assertThat(latencies.overBound).as("calls slower than %s ms", LATENCY_BOUND.toMillis()).isEmpty();
+    assertThat(latencies.overBound)
+        .as("calls slower than %s ms", LATENCY_BOUND.toMillis())
+        .isEmpty();
   }
 
   /**
@@ -278,13 +289,17 @@ class RedisOutageIT {
     int withoutRedis = 0;
     long deadline = System.nanoTime() + RECOVERY.toNanos();
     while (withoutRedis < FAILURE_THRESHOLD) {
-      assertThat(System.nanoTime() - deadline).as("the outage was noticed within %s", RECOVERY).isNegative();
+      assertThat(System.nanoTime() - deadline)
+          .as("the outage was noticed within %s", RECOVERY)
+          .isNegative();
       Authentication answer = authenticate(kept);
       if (answer.status() == Authentication.Status.STORE_UNAVAILABLE
           || (answer.isAuthenticated() && answer.session().isEmpty())) {
         withoutRedis++;
       } else {
-        assertThat(answer.session()).as("answered by Redis before the outage was noticed").contains(kept.session());
+        assertThat(answer.session())
+            .as("answered by Redis before the outage was noticed")
+            .contains(kept.session());
       }
     }
   }
@@ -304,9 +319,11 @@ class RedisOutageIT {
     // a login works, and so do refreshes of its session and of one this instance has seen
     Login createdDuring = call("login", () -> manager.login(alice, Set.of("USER"), TABLET));
     assertThat(authenticate(createdDuring).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
-    Refresh createdRefreshed = call("refresh", () -> manager.refresh(createdDuring.refreshToken().value(), TABLET));
+    Refresh createdRefreshed =
+        call("refresh", () -> manager.refresh(createdDuring.refreshToken().value(), TABLET));
     assertThat(createdRefreshed.isRefreshed()).isTrue();
-    Refresh keptRefreshed = call("refresh", () -> manager.refresh(kept.refreshToken().value(), LAPTOP));
+    Refresh keptRefreshed =
+        call("refresh", () -> manager.refresh(kept.refreshToken().value(), LAPTOP));
     assertThat(keptRefreshed.isRefreshed()).isTrue();
     assertThat(authenticate(keptRefreshed.accessToken().orElseThrow().value()).status())
         .isEqualTo(Authentication.Status.AUTHENTICATED);
@@ -318,7 +335,8 @@ class RedisOutageIT {
 
     // a logout-all refuses every earlier token of the user, and no one else's
     assertThat(call("logoutAll", () -> manager.logoutAll(bob, LAPTOP))).isZero();
-    assertThat(authenticate(earlier.bobsEarlier()).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(authenticate(earlier.bobsEarlier()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
     assertThat(authenticate(kept).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
 
     assertThat(manager.hasUnwrittenChanges()).isTrue();
@@ -336,7 +354,8 @@ class RedisOutageIT {
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> call("logout", () -> manager.logout(loggedOut.session().id(), PHONE)))
         .isInstanceOf(SessionStoreUnavailableException.class);
-    assertThatThrownBy(() -> call("refresh", () -> manager.refresh(kept.refreshToken().value(), LAPTOP)))
+    assertThatThrownBy(
+            () -> call("refresh", () -> manager.refresh(kept.refreshToken().value(), LAPTOP)))
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> call("logoutAll", () -> manager.logoutAll(bob, LAPTOP)))
         .isInstanceOf(SessionStoreUnavailableException.class);
@@ -345,13 +364,17 @@ class RedisOutageIT {
     return () -> denyAfterTheOutage(fault, earlier, alice);
   }
 
-  private void jwtOnlyAfterTheOutage(Fault fault, Earlier earlier, DoneDuring done, String alice, String bob) {
-    List<Login> live = fault.keepsData() ? List.of(earlier.kept(), done.created()) : List.of(done.created());
+  private void jwtOnlyAfterTheOutage(
+      Fault fault, Earlier earlier, DoneDuring done, String alice, String bob) {
+    List<Login> live =
+        fault.keepsData() ? List.of(earlier.kept(), done.created()) : List.of(done.created());
     Set<String> expected = keysOf(live.toArray(Login[]::new));
 
     awaitRecovery(
         "the outage record is written and Redis holds exactly " + expected,
-        () -> !call("hasUnwrittenChanges", manager::hasUnwrittenChanges) && sessionKeys().equals(expected));
+        () ->
+            !call("hasUnwrittenChanges", manager::hasUnwrittenChanges)
+                && sessionKeys().equals(expected));
 
     assertThat(sessionKeys()).isEqualTo(expected);
     assertEveryKeyExpires();
@@ -361,26 +384,43 @@ class RedisOutageIT {
     assertThat(call("sessions", () -> manager.sessions(bob))).isEmpty();
 
     // Redis itself now confirms the sessions created during the outage ...
-    Authentication created = authenticate(done.createdRefreshed().accessToken().orElseThrow().value());
+    Authentication created =
+        authenticate(done.createdRefreshed().accessToken().orElseThrow().value());
     assertThat(created.session().map(Session::id)).contains(done.created().session().id());
-    assertThat(call("refresh", () -> manager.refresh(done.createdRefreshed().refreshToken().orElseThrow().value(), TABLET))
-            .isRefreshed())
+    assertThat(
+            call(
+                    "refresh",
+                    () ->
+                        manager.refresh(
+                            done.createdRefreshed().refreshToken().orElseThrow().value(), TABLET))
+                .isRefreshed())
         .isTrue();
     // ... and refuses those ended during it
-    assertThat(authenticate(earlier.loggedOut()).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
-    assertThat(authenticate(earlier.bobsEarlier()).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
-    assertThat(call("refresh", () -> manager.refresh(earlier.loggedOut().refreshToken().value(), PHONE)).status())
+    assertThat(authenticate(earlier.loggedOut()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(authenticate(earlier.bobsEarlier()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(
+            call(
+                    "refresh",
+                    () -> manager.refresh(earlier.loggedOut().refreshToken().value(), PHONE))
+                .status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
 
     Refresh keptAgain =
-        call("refresh", () -> manager.refresh(done.keptRefreshed().refreshToken().orElseThrow().value(), LAPTOP));
+        call(
+            "refresh",
+            () ->
+                manager.refresh(done.keptRefreshed().refreshToken().orElseThrow().value(), LAPTOP));
     if (fault.keepsData()) {
       // the rotation made during the outage was replayed: its token is the current one
-      assertThat(authenticate(earlier.kept()).session().map(Session::id)).contains(earlier.kept().session().id());
+      assertThat(authenticate(earlier.kept()).session().map(Session::id))
+          .contains(earlier.kept().session().id());
       assertThat(keptAgain.isRefreshed()).isTrue();
     } else {
       // a documented limit: an empty Redis has lost every session from before the outage
-      assertThat(authenticate(earlier.kept()).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
+      assertThat(authenticate(earlier.kept()).status())
+          .isEqualTo(Authentication.Status.SESSION_ENDED);
       assertThat(keptAgain.status()).isEqualTo(Refresh.Status.SESSION_ENDED);
     }
     assertThat(sessionKeys()).isEqualTo(expected);
@@ -410,12 +450,15 @@ class RedisOutageIT {
     assertThat(manager.hasUnwrittenChanges()).isFalse();
 
     Authentication kept = authenticate(earlier.kept());
-    Refresh keptRefreshed = call("refresh", () -> manager.refresh(earlier.kept().refreshToken().value(), LAPTOP));
+    Refresh keptRefreshed =
+        call("refresh", () -> manager.refresh(earlier.kept().refreshToken().value(), LAPTOP));
     if (fault.keepsData()) {
       assertThat(kept.session().map(Session::id)).contains(earlier.kept().session().id());
       assertThat(keptRefreshed.isRefreshed()).isTrue();
-      assertThat(call("logout", () -> manager.logout(earlier.loggedOut().session().id(), PHONE))).isTrue();
-      assertThat(authenticate(earlier.loggedOut()).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
+      assertThat(call("logout", () -> manager.logout(earlier.loggedOut().session().id(), PHONE)))
+          .isTrue();
+      assertThat(authenticate(earlier.loggedOut()).status())
+          .isEqualTo(Authentication.Status.SESSION_ENDED);
     } else {
       assertThat(kept.status()).isEqualTo(Authentication.Status.SESSION_ENDED);
       assertThat(keptRefreshed.status()).isEqualTo(Refresh.Status.SESSION_ENDED);
@@ -428,8 +471,14 @@ class RedisOutageIT {
     while (!recovered.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError(
-            "Not recovered within " + RECOVERY.toMillis() + " ms of the fault ending: expected " + what
-                + "; unwritten changes: " + manager.hasUnwrittenChanges() + ", session keys: " + sessionKeys());
+            "Not recovered within "
+                + RECOVERY.toMillis()
+                + " ms of the fault ending: expected "
+                + what
+                + "; unwritten changes: "
+                + manager.hasUnwrittenChanges()
+                + ", session keys: "
+                + sessionKeys());
       }
       sleep(POLL);
     }
@@ -473,7 +522,8 @@ class RedisOutageIT {
 
   private Set<String> scan(String pattern) {
     Set<String> keys = new TreeSet<>();
-    ScanIterator.scan(redisCommands(), ScanArgs.Builder.matches(pattern).limit(1000)).forEachRemaining(keys::add);
+    ScanIterator.scan(redisCommands(), ScanArgs.Builder.matches(pattern).limit(1000))
+        .forEachRemaining(keys::add);
     return keys;
   }
 
@@ -482,7 +532,10 @@ class RedisOutageIT {
     for (String key : scan("*")) {
       ttls.put(key, redisCommands().pttl(key));
     }
-    assertThat(ttls).as("PTTL of every key").isNotEmpty().allSatisfy((key, ttl) -> assertThat(ttl).as(key).isPositive());
+    assertThat(ttls)
+        .as("PTTL of every key")
+        .isNotEmpty()
+        .allSatisfy((key, ttl) -> assertThat(ttl).as(key).isPositive());
   }
 
   private static Set<String> keysOf(Login... logins) {
@@ -534,7 +587,8 @@ class RedisOutageIT {
         slowest.put(phase, new Slowest(nanos, name));
       }
       if (!phase.equals("before") && nanos >= LATENCY_BOUND.toNanos()) {
-        overBound.add(name + " took " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms " + phase + " the fault");
+        overBound.add(
+            name + " took " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms " + phase + " the fault");
       }
     }
 
@@ -543,7 +597,8 @@ class RedisOutageIT {
       return max == null
           ? "none"
           : String.format(
-              "%d ms (%s, of %d calls)", TimeUnit.NANOSECONDS.toMillis(max.nanos()), max.call(), counts.get(phase));
+              "%d ms (%s, of %d calls)",
+              TimeUnit.NANOSECONDS.toMillis(max.nanos()), max.call(), counts.get(phase));
     }
   }
 
@@ -561,7 +616,9 @@ class RedisOutageIT {
               () -> {
                 while (running) {
                   try {
-                    Authentication answer = latencies.time("background authenticate", () -> manager.authenticate(accessToken));
+                    Authentication answer =
+                        latencies.time(
+                            "background authenticate", () -> manager.authenticate(accessToken));
                     synchronized (seen) {
                       seen.merge(answer.status(), 1L, Long::sum);
                     }
@@ -592,7 +649,9 @@ class RedisOutageIT {
     @Override
     public String toString() {
       synchronized (seen) {
-        return seen.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        return seen.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(" "));
       }
     }
   }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the outage record of the JWT-only fallback promises ("an outage neither undoes a logout nor
- * forgets a login"; "until the record is written, this instance keeps honouring it: [...] an
- * ended one stays ended"), under real Redis faults that {@link RedisOutageIT} does not time: a
- * write of the record whose answer is lost, and requests between Redis coming back and the record
- * being written.
+ * forgets a login"; "until the record is written, this instance keeps honouring it: [...] an ended
+ * one stays ended"), under real Redis faults that {@link RedisOutageIT} does not time: a write of
+ * the record whose answer is lost, and requests between Redis coming back and the record being
+ * written.
  *
  * <p>The manager's own writer is set to a reconcile interval of an hour, so that the test decides
  * when the record is written ({@link SessionManager#writeOutageRecord()}).
@@ -97,10 +97,10 @@ class RedisOutageRecordIT {
   }
 
   /**
-   * A write of a session created during the outage can time out after Redis applied it (here
-   * Redis holds writes back for longer than the command timeout, as a failover's {@code CLIENT
-   * PAUSE WRITE} does). The session is then in Redis although the record still counts it as
-   * "never reached the store", so a logout before the next write only forgets it locally.
+   * A write of a session created during the outage can time out after Redis applied it (here Redis
+   * holds writes back for longer than the command timeout, as a failover's {@code CLIENT PAUSE
+   * WRITE} does). The session is then in Redis although the record still counts it as "never
+   * reached the store", so a logout before the next write only forgets it locally.
    */
   @Test
   void aSessionLoggedOutAfterItsWriteToRedisTimedOutStaysLoggedOutEverywhere() {
@@ -121,13 +121,16 @@ class RedisOutageRecordIT {
     // Commands on one connection run in order: when this answers, Redis has run the held write.
     SoftAssertions.assertSoftly(
         softly -> {
-          softly.assertThat(store.find(during.session().id()))
+          softly
+              .assertThat(store.find(during.session().id()))
               .as("the logged-out session in Redis")
               .isEmpty();
-          softly.assertThat(otherInstance.authenticate(during.accessToken().value()).status())
+          softly
+              .assertThat(otherInstance.authenticate(during.accessToken().value()).status())
               .as("its access token on another instance")
               .isEqualTo(Authentication.Status.SESSION_ENDED);
-          softly.assertThat(manager.refresh(during.refreshToken().value(), PHONE).status())
+          softly
+              .assertThat(manager.refresh(during.refreshToken().value(), PHONE).status())
               .as("a refresh with its refresh token")
               .isEqualTo(Refresh.Status.SESSION_ENDED);
         });
@@ -137,8 +140,8 @@ class RedisOutageRecordIT {
    * A logout-all during the outage refuses the user's tokens, but a refresh token of the user's
    * earlier sessions is still exchanged for new tokens (the instance remembers those sessions for
    * refreshing), and an access token issued a second or more after the logout-all is not refused:
-   * whoever holds the refresh token (the reason to log out everywhere) keeps access for as long
-   * as the outage lasts.
+   * whoever holds the refresh token (the reason to log out everywhere) keeps access for as long as
+   * the outage lasts.
    */
   @Test
   void aRefreshTokenOfAUserLoggedOutEverywhereDuringAnOutageGetsNoNewTokens() {
@@ -154,23 +157,25 @@ class RedisOutageRecordIT {
 
     SoftAssertions.assertSoftly(
         softly -> {
-          softly.assertThat(refreshed.map(Refresh::status))
+          softly
+              .assertThat(refreshed.map(Refresh::status))
               .as("a refresh with the refresh token of a session ended by the logout-all")
               .isNotEqualTo(Optional.of(Refresh.Status.REFRESHED));
           refreshed
               .flatMap(Refresh::accessToken)
               .ifPresent(
                   token ->
-                      softly.assertThat(manager.authenticate(token.value()).status())
+                      softly
+                          .assertThat(manager.authenticate(token.value()).status())
                           .as("the access token that refresh issued")
                           .isEqualTo(Authentication.Status.SESSION_ENDED));
         });
   }
 
   /**
-   * Between Redis coming back and the record being written (up to a reconcile interval, or
-   * longer while writes fail), a session logged out during the outage is still live in Redis; a
-   * refresh asks Redis without consulting the record, and gets new tokens.
+   * Between Redis coming back and the record being written (up to a reconcile interval, or longer
+   * while writes fail), a session logged out during the outage is still live in Redis; a refresh
+   * asks Redis without consulting the record, and gets new tokens.
    */
   @Test
   void aSessionLoggedOutDuringAnOutageCannotBeRefreshedBeforeTheRecordIsWritten() {
@@ -186,14 +191,16 @@ class RedisOutageRecordIT {
 
     SoftAssertions.assertSoftly(
         softly -> {
-          softly.assertThat(refreshed.map(Refresh::status))
+          softly
+              .assertThat(refreshed.map(Refresh::status))
               .as("a refresh of the logged-out session before the record is written")
               .isNotEqualTo(Optional.of(Refresh.Status.REFRESHED));
           refreshed
               .flatMap(Refresh::accessToken)
               .ifPresent(
                   token ->
-                      softly.assertThat(otherInstance.authenticate(token.value()).status())
+                      softly
+                          .assertThat(otherInstance.authenticate(token.value()).status())
                           .as("the access token that refresh issued, on another instance")
                           .isEqualTo(Authentication.Status.SESSION_ENDED));
         });
@@ -224,7 +231,9 @@ class RedisOutageRecordIT {
   private void awaitRedisAnswers() {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!store.ping()) {
-      assertThat(System.nanoTime() - deadline).as("Redis answers the store again in time").isNegative();
+      assertThat(System.nanoTime() - deadline)
+          .as("Redis answers the store again in time")
+          .isNegative();
       sleep(Duration.ofMillis(20));
     }
   }
@@ -244,7 +253,9 @@ class RedisOutageRecordIT {
       arguments.add(arg);
     }
     String reply =
-        inspection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), arguments);
+        inspection
+            .sync()
+            .dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), arguments);
     assertThat(reply).isEqualTo("OK");
   }
 

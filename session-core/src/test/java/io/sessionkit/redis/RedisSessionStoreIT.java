@@ -55,7 +55,8 @@ class RedisSessionStoreIT extends SessionStoreContract {
   private static List<String> keysOf(String userId) {
     List<String> keys = new ArrayList<>();
     ScanIterator<String> scan =
-        ScanIterator.scan(redis, ScanArgs.Builder.matches("*{" + SessionIds.userTag(userId) + "}*").limit(1000));
+        ScanIterator.scan(
+            redis, ScanArgs.Builder.matches("*{" + SessionIds.userTag(userId) + "}*").limit(1000));
     scan.forEachRemaining(keys::add);
     return keys;
   }
@@ -90,13 +91,15 @@ class RedisSessionStoreIT extends SessionStoreContract {
 
     List<String> sessionKeys = keysOf(user).stream().filter(k -> k.startsWith("session:")).toList();
 
-    assertThat(sessionKeys).containsExactly("session:{" + SessionIds.userTag(user) + "}:" + session.id());
+    assertThat(sessionKeys)
+        .containsExactly("session:{" + SessionIds.userTag(user) + "}:" + session.id());
     String json = redis.get(sessionKeys.get(0));
     assertThat(json)
         .startsWith("{\"session_id\":\"" + session.id() + "\",\"user_id\":\"" + user + "\"")
         .contains("\"created_at\":\"" + SessionJson.time(session.createdAt()) + "\"")
         .contains("\"ip\":\"203.0.113.7\"");
-    assertThat(redis.type("refresh:{" + SessionIds.userTag(user) + "}:" + session.id())).isEqualTo("hash");
+    assertThat(redis.type("refresh:{" + SessionIds.userTag(user) + "}:" + session.id()))
+        .isEqualTo("hash");
   }
 
   @Test
@@ -149,15 +152,18 @@ class RedisSessionStoreIT extends SessionStoreContract {
 
     String after = redis.get(key);
     assertThat(after)
-        .isEqualTo(before.replace(SessionJson.time(session.lastActiveAt()) + "\",\"expires_at",
-            SessionJson.time(clock.instant()) + "\",\"expires_at"));
+        .isEqualTo(
+            before.replace(
+                SessionJson.time(session.lastActiveAt()) + "\",\"expires_at",
+                SessionJson.time(clock.instant()) + "\",\"expires_at"));
     assertThat(touched.attributes()).containsEntry("last_active_at", "decoy");
   }
 
   @Test
   void authenticationCostsOneRoundTrip() throws Exception {
     try (RedisServer privateServer = RedisServer.startLocal();
-        SessionStore counted = RedisSessionStore.builder().uri(privateServer.uri()).clock(clock).build()) {
+        SessionStore counted =
+            RedisSessionStore.builder().uri(privateServer.uri()).clock(clock).build()) {
       Session session = counted.create(newSession(newUser()), hash("first"), 0).session();
       counted.touch(session.id(), Duration.ofMinutes(1)); // loads the script once
 
@@ -169,7 +175,9 @@ class RedisSessionStoreIT extends SessionStoreContract {
         }
         sent = monitor.commandsFromClients();
       }
-      assertThat(sent).hasSize(10).allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
+      assertThat(sent)
+          .hasSize(10)
+          .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
     }
   }
 
@@ -180,8 +188,13 @@ class RedisSessionStoreIT extends SessionStoreContract {
 
     Monitor(int port) throws java.io.IOException {
       socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
-      socket.getOutputStream().write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      socket
+          .getOutputStream()
+          .write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
       assertThat(in.readLine()).isEqualTo("+OK");
     }
 

@@ -34,7 +34,8 @@ public final class OutageStore implements SessionStore {
 
   private <T> T call(Supplier<T> call) {
     if (down) {
-      throw new SessionStoreUnavailableException("store is down for this test", new java.io.IOException("connection refused"));
+      throw new SessionStoreUnavailableException(
+          "store is down for this test", new java.io.IOException("connection refused"));
     }
     return call.get();
   }

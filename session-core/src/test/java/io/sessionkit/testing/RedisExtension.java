@@ -5,14 +5,14 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Injects a {@link RedisServer} into test constructors and methods: {@code
- * @ExtendWith(RedisExtension.class)}, then declare a {@code RedisServer} parameter.
+ * Injects a {@link RedisServer} into test constructors and methods:
+ * {@code @ExtendWith(RedisExtension.class)}, then declare a {@code RedisServer} parameter.
  *
  * <p>All tests of a run share one server, started on first use by {@link RedisServer#start()} and
  * closed by JUnit when the run ends. Sharing keeps the run fast, so tests must not depend on an
- * empty database: use keys unique to the test (or {@link RedisServer#flushAll()} where the
- * server is private), and never pause or stop the shared server. A test that breaks Redis starts
- * its own with {@link RedisServer#startLocal(String...)} in try-with-resources.
+ * empty database: use keys unique to the test (or {@link RedisServer#flushAll()} where the server
+ * is private), and never pause or stop the shared server. A test that breaks Redis starts its own
+ * with {@link RedisServer#startLocal(String...)} in try-with-resources.
  *
  * <p>When no Redis can be found, every test that asks for one fails with the message of {@link
  * RedisServer#start()}, which says how to provide one; none is skipped.

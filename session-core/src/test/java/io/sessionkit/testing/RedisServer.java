@@ -34,26 +34,24 @@ import org.testcontainers.utility.DockerImageName;
  *   <li>the URL in the environment variable {@code REDIS_URL} (source {@code "env"});
  *   <li>a {@code redis:7-alpine} container through Testcontainers, when a Docker engine answers
  *       (source {@code "testcontainers"});
- *   <li>a private {@code redis-server} process on a free loopback port, the binary named by
- *       {@code REDIS_SERVER_BIN} or else found on the {@code PATH} (source {@code
- *       "redis-server"}).
+ *   <li>a private {@code redis-server} process on a free loopback port, the binary named by {@code
+ *       REDIS_SERVER_BIN} or else found on the {@code PATH} (source {@code "redis-server"}).
  * </ol>
  *
- * <p>When there is none it throws an {@link IllegalStateException} that says how to provide one:
- * a test that needs Redis fails, it is never skipped. {@link #startLocal(String...)} always
- * starts a private {@code redis-server} process; use it for fault tests, since only such a
- * server can be paused, stopped and restarted on the same port.
+ * <p>When there is none it throws an {@link IllegalStateException} that says how to provide one: a
+ * test that needs Redis fails, it is never skipped. {@link #startLocal(String...)} always starts a
+ * private {@code redis-server} process; use it for fault tests, since only such a server can be
+ * paused, stopped and restarted on the same port.
  *
  * <p>What a handle can do depends on its source. A server behind {@code REDIS_URL} belongs to
  * someone else: {@link #pause()}, {@link #stop()}, the restarts and {@link #flushAll()} throw
- * {@link UnsupportedOperationException}. A container can be paused and flushed but not stopped
- * and restarted, because Docker gives a restarted container a new host port. A {@code
- * redis-server} process can do everything.
+ * {@link UnsupportedOperationException}. A container can be paused and flushed but not stopped and
+ * restarted, because Docker gives a restarted container a new host port. A {@code redis-server}
+ * process can do everything.
  *
- * <p>Thread-safe: every operation is synchronized on the handle. {@link #close()} stops the
- * server and deletes its files; a JVM shutdown hook does the same for handles a test forgot to
- * close, so no {@code redis-server} process outlives the test run (short of the JVM being
- * killed).
+ * <p>Thread-safe: every operation is synchronized on the handle. {@link #close()} stops the server
+ * and deletes its files; a JVM shutdown hook does the same for handles a test forgot to close, so
+ * no {@code redis-server} process outlives the test run (short of the JVM being killed).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -83,9 +81,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * A Redis from the first available source: {@code REDIS_URL}, then Testcontainers, then a
-   * {@code redis-server} process (see the class description). Close it when done; tests usually
-   * get a shared one from {@link RedisExtension} instead.
+   * A Redis from the first available source: {@code REDIS_URL}, then Testcontainers, then a {@code
+   * redis-server} process (see the class description). Close it when done; tests usually get a
+   * shared one from {@link RedisExtension} instead.
    *
    * @throws IllegalStateException when no source is available (the message says how to provide
    *     one), or the chosen one does not start
@@ -167,8 +165,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Where the server came from: {@value #SOURCE_ENV}, {@value #SOURCE_TESTCONTAINERS} or
-   * {@value #SOURCE_REDIS_SERVER}.
+   * Where the server came from: {@value #SOURCE_ENV}, {@value #SOURCE_TESTCONTAINERS} or {@value
+   * #SOURCE_REDIS_SERVER}.
    */
   public String source() {
     return backend.source();
@@ -209,11 +207,11 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Shuts the server down and returns once its port refuses connections. With {@code saveDump}
-   * it shuts down with {@code SHUTDOWN SAVE}, which writes {@code dump.rdb} into the server's
-   * private directory (even though periodic snapshots are off) for {@link #restartFromDump()}.
-   * A paused server is resumed first, since a frozen process cannot shut itself down. Does
-   * nothing when already stopped.
+   * Shuts the server down and returns once its port refuses connections. With {@code saveDump} it
+   * shuts down with {@code SHUTDOWN SAVE}, which writes {@code dump.rdb} into the server's private
+   * directory (even though periodic snapshots are off) for {@link #restartFromDump()}. A paused
+   * server is resumed first, since a frozen process cannot shut itself down. Does nothing when
+   * already stopped.
    *
    * @throws UnsupportedOperationException unless the source is {@value #SOURCE_REDIS_SERVER}
    * @throws IllegalStateException when {@code saveDump} is set and Redis fails to save
@@ -224,9 +222,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server again on the same port, empty: a dump from {@link #stop(boolean)
-   * stop(true)} is discarded. A running server is stopped first. Returns once it answers {@code
-   * PING}.
+   * Starts the server again on the same port, empty: a dump from {@link #stop(boolean) stop(true)}
+   * is discarded. A running server is stopped first. Returns once it answers {@code PING}.
    *
    * @throws UnsupportedOperationException unless the source is {@value #SOURCE_REDIS_SERVER}
    * @throws IllegalStateException when the port was taken meanwhile or the server does not start
@@ -237,13 +234,13 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server again on the same port with the data that {@link #stop(boolean)
-   * stop(true)} saved. A running server is first stopped with {@code SHUTDOWN SAVE}. Returns
-   * once the dump is loaded and the server answers {@code PING}.
+   * Starts the server again on the same port with the data that {@link #stop(boolean) stop(true)}
+   * saved. A running server is first stopped with {@code SHUTDOWN SAVE}. Returns once the dump is
+   * loaded and the server answers {@code PING}.
    *
    * @throws UnsupportedOperationException unless the source is {@value #SOURCE_REDIS_SERVER}
-   * @throws IllegalStateException when there is no dump, the port was taken meanwhile or the
-   *     server does not start
+   * @throws IllegalStateException when there is no dump, the port was taken meanwhile or the server
+   *     does not start
    */
   public synchronized void restartFromDump() {
     ensureOpen();
@@ -253,8 +250,8 @@ public final class RedisServer implements AutoCloseable {
   /**
    * Deletes every key ({@code FLUSHALL}). Only for a server this handle owns.
    *
-   * @throws UnsupportedOperationException for a {@code REDIS_URL} server, which may hold data
-   *     that is not the tests' to delete
+   * @throws UnsupportedOperationException for a {@code REDIS_URL} server, which may hold data that
+   *     is not the tests' to delete
    * @throws IllegalStateException when the server is stopped, paused or does not answer
    */
   public synchronized void flushAll() {
@@ -321,8 +318,8 @@ public final class RedisServer implements AutoCloseable {
 
   /**
    * The redis-server binary: {@code REDIS_SERVER_BIN} when set (and then it must be executable,
-   * because a silent fallback would hide a typo), else the first {@code redis-server} on the
-   * {@code PATH}.
+   * because a silent fallback would hide a typo), else the first {@code redis-server} on the {@code
+   * PATH}.
    */
   private static Optional<Path> findBinary(Map<String, String> env) {
     String configured = env.get("REDIS_SERVER_BIN");
@@ -478,8 +475,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * A {@code redis:7-alpine} container. Only this class names Testcontainers types, so the rest
-   * of the support works where Testcontainers is not on the class path.
+   * A {@code redis:7-alpine} container. Only this class names Testcontainers types, so the rest of
+   * the support works where Testcontainers is not on the class path.
    */
   private static final class ContainerRedis implements Backend {
 
@@ -777,14 +774,21 @@ public final class RedisServer implements AutoCloseable {
       command.add(binary.toString());
       command.addAll(
           List.of(
-              "--port", Integer.toString(port),
-              "--bind", HOST,
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              HOST,
               // no periodic snapshots; SHUTDOWN SAVE still writes the dump
-              "--save", "",
-              "--appendonly", "no",
-              "--dir", dir.toString(),
-              "--dbfilename", DUMP,
-              "--daemonize", "no"));
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--dir",
+              dir.toString(),
+              "--dbfilename",
+              DUMP,
+              "--daemonize",
+              "no"));
       command.addAll(extraArgs);
       long logOffset;
       Process started;

@@ -11,9 +11,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Just enough of the Redis protocol to ping, flush and shut down a test server over a plain
- * socket. The test support talks to Redis this way, not through Lettuce, so that it keeps working
- * while the Redis client code under test is broken.
+ * Just enough of the Redis protocol to ping, flush and shut down a test server over a plain socket.
+ * The test support talks to Redis this way, not through Lettuce, so that it keeps working while the
+ * Redis client code under test is broken.
  */
 final class Resp {
 
@@ -25,8 +25,7 @@ final class Resp {
    * @return the reply's first line without the CRLF, such as {@code +PONG}, {@code +OK} or {@code
    *     -ERR ...}; {@code null} when the server closed the connection without answering, which is
    *     what a successful {@code SHUTDOWN} does
-   * @throws IOException when the server cannot be reached or does not answer within {@code
-   *     timeout}
+   * @throws IOException when the server cannot be reached or does not answer within {@code timeout}
    */
   static @Nullable String send(String host, int port, Duration timeout, String... args)
       throws IOException {

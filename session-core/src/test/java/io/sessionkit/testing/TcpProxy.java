@@ -31,17 +31,17 @@ import org.slf4j.LoggerFactory;
  *       one is reset right after it is accepted, as when a server, a load balancer or a firewall
  *       drops connections. Clients see "connection reset" and can tell at once.
  *   <li>{@link #blackhole()}: connections stay open and new ones are accepted, but nothing is
- *       forwarded in either direction; bytes are read and discarded. This is a silent network
- *       drop: the client sees no error, its requests just never get an answer.
+ *       forwarded in either direction; bytes are read and discarded. This is a silent network drop:
+ *       the client sees no error, its requests just never get an answer.
  * </ul>
  *
  * <p>A black-holed connection stays black-holed for good, even after {@link #pass()}, as a real
- * half-open connection does: a connection accepted while black-holed, and an older one as soon as
- * a byte of it has been discarded. (A byte stream with a hole in it could not be resumed anyway: a
+ * half-open connection does: a connection accepted while black-holed, and an older one as soon as a
+ * byte of it has been discarded. (A byte stream with a hole in it could not be resumed anyway: a
  * request that was lost would leave every later reply paired with the wrong request.) So after
- * {@code pass()} only new connections, and old ones that were idle throughout, work again; a
- * client recovers only by dropping the dead connection and opening a new one. A connection
- * accepted while dropping is never forwarded either, it is reset.
+ * {@code pass()} only new connections, and old ones that were idle throughout, work again; a client
+ * recovers only by dropping the dead connection and opening a new one. A connection accepted while
+ * dropping is never forwarded either, it is reset.
  *
  * <p>When the target refuses a connection, the proxy resets the client's connection as well.
  *
@@ -119,8 +119,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Forwards again: new connections are forwarded, and so are open ones that were never
-   * black-holed (see the class description). The initial mode.
+   * Forwards again: new connections are forwarded, and so are open ones that were never black-holed
+   * (see the class description). The initial mode.
    */
   public void pass() {
     synchronized (lock) {
@@ -129,8 +129,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Resets every open connection now, and every new one right after it is accepted, until
-   * {@link #pass()}. Returns once every open connection is reset.
+   * Resets every open connection now, and every new one right after it is accepted, until {@link
+   * #pass()}. Returns once every open connection is reset.
    */
   public void drop() {
     List<Link> open;
@@ -155,8 +155,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Stops listening, resets every connection and waits until every thread of the proxy has
-   * ended. Idempotent.
+   * Stops listening, resets every connection and waits until every thread of the proxy has ended.
+   * Idempotent.
    *
    * @throws IllegalStateException when a thread does not end within 5 seconds
    */
@@ -270,7 +270,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, @Nullable Socket to, String direction) {
       Thread thread =
-          new Thread(() -> copy(from, to), "tcp-proxy-" + port() + "-" + direction + "-" + from.getPort());
+          new Thread(
+              () -> copy(from, to), "tcp-proxy-" + port() + "-" + direction + "-" + from.getPort());
       thread.setDaemon(true);
       // a thread leaves the set only once it has ended, so close() can wait for every one
       threads.removeIf(t -> !t.isAlive());
@@ -345,7 +346,8 @@ public final class TcpProxy implements AutoCloseable {
       throw new IllegalStateException("Interrupted while waiting for " + thread.getName(), e);
     }
     if (thread.isAlive()) {
-      throw new IllegalStateException(thread.getName() + " did not end within " + JOIN_TIMEOUT_MILLIS + " ms");
+      throw new IllegalStateException(
+          thread.getName() + " did not end within " + JOIN_TIMEOUT_MILLIS + " ms");
     }
   }
 }

@@ -172,7 +172,10 @@ class TcpProxyTest {
 
     String prefix = "tcp-proxy-";
     assertThat(Thread.getAllStackTraces().keySet())
-        .noneMatch(t -> t.getName().startsWith(prefix) && t.getName().contains(Integer.toString(proxy.port())));
+        .noneMatch(
+            t ->
+                t.getName().startsWith(prefix)
+                    && t.getName().contains(Integer.toString(proxy.port())));
     assertThatThrownBy(() -> new Socket("127.0.0.1", proxy.port()).close())
         .isInstanceOf(IOException.class);
     first.close();
@@ -195,8 +198,8 @@ class TcpProxyTest {
   }
 
   /**
-   * Sends PING and says what came back: {@code "+PONG"}, {@code "closed"} (reset or end of
-   * stream) or {@code "no answer"} (nothing within the timeout).
+   * Sends PING and says what came back: {@code "+PONG"}, {@code "closed"} (reset or end of stream)
+   * or {@code "no answer"} (nothing within the timeout).
    */
   private static String ping(Socket socket) throws IOException {
     socket.setSoTimeout((int) TIMEOUT.toMillis());

@@ -48,7 +48,8 @@ class AdminController {
   @DeleteMapping
   Views.SessionsDeleted revokeAll(@PathVariable String username, HttpServletRequest request) {
     requireAdmin(request);
-    return new Views.SessionsDeleted(sessions.revokeAll(user(username).id(), clients.resolve(request)));
+    return new Views.SessionsDeleted(
+        sessions.revokeAll(user(username).id(), clients.resolve(request)));
   }
 
   private static Caller requireAdmin(HttpServletRequest request) {
@@ -60,6 +61,8 @@ class AdminController {
   }
 
   private User user(String username) {
-    return users.byUsername(username).orElseThrow(() -> ApiException.of(HttpStatus.NOT_FOUND, "No such user"));
+    return users
+        .byUsername(username)
+        .orElseThrow(() -> ApiException.of(HttpStatus.NOT_FOUND, "No such user"));
   }
 }

@@ -11,19 +11,19 @@ import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Every error the app answers, in the contract's one shape {@code {"error","message"}}, mapped
- * from status to error code in one place. Also the container's error page, so errors raised
- * outside the controllers look the same; nothing answers 500 for a client's input.
+ * Every error the app answers, in the contract's one shape {@code {"error","message"}}, mapped from
+ * status to error code in one place. Also the container's error page, so errors raised outside the
+ * controllers look the same; nothing answers 500 for a client's input.
  */
 @RestControllerAdvice
 @RestController
@@ -53,17 +53,21 @@ class ApiErrors implements ErrorController {
 
   /** The contract's error code for a status; any other client error is an invalid request. */
   static String code(HttpStatus status) {
-    return CODES.getOrDefault(status, status.is4xxClientError() ? "invalid_request" : "internal_error");
+    return CODES.getOrDefault(
+        status, status.is4xxClientError() ? "invalid_request" : "internal_error");
   }
 
   /**
    * The error body as JSON text, for the few places that write it without a message converter.
-   * {@code message} must be one of this app's own fixed texts: it is not escaped beyond quotes
-   * and backslashes, and must never carry client input.
+   * {@code message} must be one of this app's own fixed texts: it is not escaped beyond quotes and
+   * backslashes, and must never carry client input.
    */
   static String json(HttpStatus status, String message) {
-    return "{\"error\":\"" + code(status) + "\",\"message\":\""
-        + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    return "{\"error\":\""
+        + code(status)
+        + "\",\"message\":\""
+        + message.replace("\\", "\\\\").replace("\"", "\\\"")
+        + "\"}";
   }
 
   /** The message for an error the container found before any handler ran. */
@@ -82,9 +86,13 @@ class ApiErrors implements ErrorController {
   ResponseEntity<ErrorBody> refused(ApiException e) {
     ResponseEntity<ErrorBody> answer = answer(e.status(), e.getMessage());
     return e.retryAfter()
-        .map(wait -> ResponseEntity.status(e.status())
-            .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)))
-            .body(answer.getBody()))
+        .map(
+            wait ->
+                ResponseEntity.status(e.status())
+                    .header(
+                        HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)))
+                    .body(answer.getBody()))
         .orElse(answer);
   }
 
@@ -95,14 +103,22 @@ class ApiErrors implements ErrorController {
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ErrorBody> notJson(HttpMediaTypeNotSupportedException e) {
-    return answer(HttpStatus.BAD_REQUEST, "The request body must be JSON (Content-Type: application/json)");
+    return answer(
+        HttpStatus.BAD_REQUEST, "The request body must be JSON (Content-Type: application/json)");
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ErrorBody> wrongMethod(HttpRequestMethodNotSupportedException e) {
     return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
-        .headers(h -> h.setAllow(e.getSupportedHttpMethods() == null ? java.util.Set.of() : e.getSupportedHttpMethods()))
-        .body(new ErrorBody("method_not_allowed", "Method " + e.getMethod() + " is not allowed here"));
+        .headers(
+            h ->
+                h.setAllow(
+                    e.getSupportedHttpMethods() == null
+                        ? java.util.Set.of()
+                        : e.getSupportedHttpMethods()))
+        .body(
+            new ErrorBody(
+                "method_not_allowed", "Method " + e.getMethod() + " is not allowed here"));
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
@@ -113,7 +129,8 @@ class ApiErrors implements ErrorController {
   @ExceptionHandler(SessionStoreUnavailableException.class)
   ResponseEntity<ErrorBody> storeUnavailable(SessionStoreUnavailableException e) {
     log.warn("Answering 503: {}", e.getMessage());
-    return answer(HttpStatus.SERVICE_UNAVAILABLE, "The session store is unavailable; try again shortly");
+    return answer(
+        HttpStatus.SERVICE_UNAVAILABLE, "The session store is unavailable; try again shortly");
   }
 
   @ExceptionHandler(Exception.class)

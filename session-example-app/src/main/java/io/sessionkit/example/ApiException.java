@@ -5,8 +5,8 @@ import java.util.Optional;
 import org.springframework.http.HttpStatus;
 
 /**
- * An expected refusal on its way to an error response: the status, the contract's error code and
- * a message for people. Thrown by the controllers, answered by {@link ApiErrors}.
+ * An expected refusal on its way to an error response: the status, the contract's error code and a
+ * message for people. Thrown by the controllers, answered by {@link ApiErrors}.
  */
 final class ApiException extends RuntimeException {
 

@@ -29,8 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the host owns: registration, login (checking the password, then one call to sessionkit),
- * the caller's profile and activity feed. Refresh, logout, logout-all and the device list are
+ * What the host owns: registration, login (checking the password, then one call to sessionkit), the
+ * caller's profile and activity feed. Refresh, logout, logout-all and the device list are
  * sessionkit's own endpoints under the same base path.
  */
 @RestController
@@ -72,23 +72,36 @@ class AuthController {
         users
             .register(credentials.username(), credentials.password(), Set.of("USER"))
             .orElseThrow(() -> ApiException.of(HttpStatus.CONFLICT, "That username is taken"));
-    return ResponseEntity.status(HttpStatus.CREATED).body(new Views.Registered(Views.UserView.of(user)));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(new Views.Registered(Views.UserView.of(user)));
   }
 
   @PostMapping("/login")
-  Views.LoggedIn login(@RequestBody JsonNode body, HttpServletRequest request, HttpServletResponse response) {
+  Views.LoggedIn login(
+      @RequestBody JsonNode body, HttpServletRequest request, HttpServletResponse response) {
     Credentials credentials = Credentials.from(body);
     ClientInfo client = clients.resolve(request);
     String throttleKey = credentials.username().toLowerCase(Locale.ROOT) + "|" + client.ip();
     LoginThrottle.Decision allowed = throttle.check(throttleKey);
     if (!allowed.allowed()) {
-      throw ApiException.tooManyRequests("Too many failed logins; try again later", allowed.retryAfter());
+      throw ApiException.tooManyRequests(
+          "Too many failed logins; try again later", allowed.retryAfter());
     }
     Optional<User> user = users.authenticate(credentials.username(), credentials.password());
     if (user.isEmpty()) {
       throttle.recordFailure(throttleKey);
-      users.byUsername(credentials.username()).ifPresent(known -> activity.record(new ActivityEntry(
-          known.id(), ActivityEntry.Type.LOGIN_FAILED, clock.instant(), client.ip(), client.userAgent(), Optional.empty())));
+      users
+          .byUsername(credentials.username())
+          .ifPresent(
+              known ->
+                  activity.record(
+                      new ActivityEntry(
+                          known.id(),
+                          ActivityEntry.Type.LOGIN_FAILED,
+                          clock.instant(),
+                          client.ip(),
+                          client.userAgent(),
+                          Optional.empty())));
       throw ApiException.of(HttpStatus.UNAUTHORIZED, "Invalid username or password");
     }
     throttle.reset(throttleKey);
@@ -105,8 +118,11 @@ class AuthController {
   @GetMapping("/me")
   Views.Me me(HttpServletRequest request) {
     Caller caller = Caller.of(request);
-    User user = users.byId(caller.userId())
-        .orElseThrow(() -> ApiException.of(HttpStatus.UNAUTHORIZED, "This account no longer exists"));
+    User user =
+        users
+            .byId(caller.userId())
+            .orElseThrow(
+                () -> ApiException.of(HttpStatus.UNAUTHORIZED, "This account no longer exists"));
     return new Views.Me(Views.UserView.of(user), caller.sessionId());
   }
 

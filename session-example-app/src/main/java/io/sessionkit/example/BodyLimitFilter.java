@@ -43,7 +43,8 @@ class BodyLimitFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
@@ -71,14 +72,18 @@ class BodyLimitFilter extends OncePerRequestFilter {
   }
 
   private static void tooLarge(HttpServletResponse response) throws IOException {
-    error(response, HttpStatus.CONTENT_TOO_LARGE, "The request body must be at most " + MAX_BODY_BYTES + " bytes");
+    error(
+        response,
+        HttpStatus.CONTENT_TOO_LARGE,
+        "The request body must be at most " + MAX_BODY_BYTES + " bytes");
   }
 
   private static void unreadable(HttpServletResponse response) throws IOException {
     error(response, HttpStatus.BAD_REQUEST, "The request body could not be read");
   }
 
-  private static void error(HttpServletResponse response, HttpStatus status, String message) throws IOException {
+  private static void error(HttpServletResponse response, HttpStatus status, String message)
+      throws IOException {
     response.setStatus(status.value());
     response.setContentType("application/json;charset=UTF-8");
     response.getWriter().write(ApiErrors.json(status, message));

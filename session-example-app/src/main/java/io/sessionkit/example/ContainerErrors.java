@@ -23,24 +23,26 @@ import org.springframework.stereotype.Component;
  * the host's error report valve with one that writes {@code {"error","message"}} as JSON.
  */
 @Component
-class ContainerErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+class ContainerErrors
+    implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
   @Override
   public void customize(ConfigurableTomcatWebServerFactory factory) {
     // runs after Boot's own customizer, which adds a plain ErrorReportValve to the host
-    factory.addContextCustomizers(context -> {
-      Container host = context.getParent();
-      for (Valve valve : host.getPipeline().getValves()) {
-        if (valve instanceof ErrorReportValve && !(valve instanceof JsonErrorReportValve)) {
-          host.getPipeline().removeValve(valve);
-        }
-      }
-      host.getPipeline().addValve(new JsonErrorReportValve());
-      if (host instanceof StandardHost standard) {
-        // else the host adds its default valve at start, since none of that class is present
-        standard.setErrorReportValveClass(JsonErrorReportValve.class.getName());
-      }
-    });
+    factory.addContextCustomizers(
+        context -> {
+          Container host = context.getParent();
+          for (Valve valve : host.getPipeline().getValves()) {
+            if (valve instanceof ErrorReportValve && !(valve instanceof JsonErrorReportValve)) {
+              host.getPipeline().removeValve(valve);
+            }
+          }
+          host.getPipeline().addValve(new JsonErrorReportValve());
+          if (host instanceof StandardHost standard) {
+            // else the host adds its default valve at start, since none of that class is present
+            standard.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+          }
+        });
   }
 
   @Override
@@ -64,9 +66,10 @@ class ContainerErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWe
         return;
       }
       HttpStatus resolved = HttpStatus.resolve(status);
-      String body = ApiErrors.json(
-          resolved == null ? HttpStatus.BAD_REQUEST : resolved,
-          ApiErrors.containerMessage(resolved == null ? HttpStatus.BAD_REQUEST : resolved));
+      String body =
+          ApiErrors.json(
+              resolved == null ? HttpStatus.BAD_REQUEST : resolved,
+              ApiErrors.containerMessage(resolved == null ? HttpStatus.BAD_REQUEST : resolved));
       try {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

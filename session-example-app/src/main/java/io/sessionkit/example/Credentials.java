@@ -27,10 +27,14 @@ record Credentials(String username, String password) {
   /** The rules for a new account; 400 with the rule broken. */
   void checkForRegistration() {
     if (!Users.USERNAME.matcher(username).matches()) {
-      throw ApiException.of(HttpStatus.BAD_REQUEST, "username must be 3-64 characters of A-Z, a-z, 0-9, '_', '.', '-'");
+      throw ApiException.of(
+          HttpStatus.BAD_REQUEST,
+          "username must be 3-64 characters of A-Z, a-z, 0-9, '_', '.', '-'");
     }
     if (password.codePointCount(0, password.length()) < Users.MIN_PASSWORD_LENGTH) {
-      throw ApiException.of(HttpStatus.BAD_REQUEST, "password must be at least " + Users.MIN_PASSWORD_LENGTH + " characters");
+      throw ApiException.of(
+          HttpStatus.BAD_REQUEST,
+          "password must be at least " + Users.MIN_PASSWORD_LENGTH + " characters");
     }
   }
 

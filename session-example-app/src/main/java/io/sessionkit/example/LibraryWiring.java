@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The activity feed and the login throttle from sessionkit, in Redis when sessions are (sharing
- * their connection), in memory otherwise. The activity log is a session listener, so the
- * starter's session manager feeds it.
+ * their connection), in memory otherwise. The activity log is a session listener, so the starter's
+ * session manager feeds it.
  */
 @Configuration(proxyBeanMethods = false)
 class LibraryWiring {

@@ -18,9 +18,9 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The example's user store: accounts in memory, passwords hashed with BCrypt. It stands in for
- * the host's own user database: sessionkit never sees a password, only the user id and roles of
- * a successful login. Thread-safe.
+ * The example's user store: accounts in memory, passwords hashed with BCrypt. It stands in for the
+ * host's own user database: sessionkit never sees a password, only the user id and roles of a
+ * successful login. Thread-safe.
  */
 @Component
 class Users {
@@ -51,7 +51,8 @@ class Users {
     if (!USERNAME.matcher(username).matches() || password.length() < MIN_PASSWORD_LENGTH) {
       throw new IllegalStateException(
           "ADMIN_USERNAME must be 3-64 of [A-Za-z0-9_.-] and ADMIN_PASSWORD at least "
-              + MIN_PASSWORD_LENGTH + " characters");
+              + MIN_PASSWORD_LENGTH
+              + " characters");
     }
     register(username, password, Set.of("USER", "ADMIN"));
     log.info("Admin account {} created", username);
@@ -59,7 +60,12 @@ class Users {
 
   /** The new account, or empty when the username is taken (case-insensitively). */
   Optional<User> register(String username, String password, Set<String> roles) {
-    User user = new User(UUID.randomUUID().toString(), username, encoder.encode(prehash(password)), Set.copyOf(roles));
+    User user =
+        new User(
+            UUID.randomUUID().toString(),
+            username,
+            encoder.encode(prehash(password)),
+            Set.copyOf(roles));
     User existing = byUsername.putIfAbsent(key(username), user);
     if (existing != null) {
       return Optional.empty();
@@ -71,7 +77,8 @@ class Users {
   /** The account whose password matches, or empty; unknown user and wrong password look alike. */
   Optional<User> authenticate(String username, String password) {
     User user = byUsername.get(key(username));
-    boolean matches = encoder.matches(prehash(password), user == null ? unknownUserHash : user.passwordHash());
+    boolean matches =
+        encoder.matches(prehash(password), user == null ? unknownUserHash : user.passwordHash());
     return matches && user != null ? Optional.of(user) : Optional.empty();
   }
 
@@ -84,14 +91,15 @@ class Users {
   }
 
   /**
-   * What BCrypt hashes: the password's SHA-256, base64-encoded (44 ASCII characters). BCrypt
-   * reads at most 72 bytes and refuses longer input, so without this a long passphrase would be
-   * refused or cut; this way every password counts in full, whatever its length (the request
-   * body limit bounds it).
+   * What BCrypt hashes: the password's SHA-256, base64-encoded (44 ASCII characters). BCrypt reads
+   * at most 72 bytes and refuses longer input, so without this a long passphrase would be refused
+   * or cut; this way every password counts in full, whatever its length (the request body limit
+   * bounds it).
    */
   private static String prehash(String password) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);

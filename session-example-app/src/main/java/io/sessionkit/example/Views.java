@@ -41,7 +41,11 @@ final class Views {
 
     static Event of(ActivityEntry entry) {
       return new Event(
-          entry.type().wireName(), entry.at().toString(), entry.ip(), entry.userAgent(), entry.sessionId().orElse(null));
+          entry.type().wireName(),
+          entry.at().toString(),
+          entry.ip(),
+          entry.userAgent(),
+          entry.sessionId().orElse(null));
     }
   }
 

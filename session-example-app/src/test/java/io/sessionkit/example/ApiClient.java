@@ -114,9 +114,9 @@ final class ApiClient {
   }
 
   /**
-   * Sends a request. {@code headers} are name/value pairs; a {@code Cookie} among them replaces
-   * the jar's for this request, and a request with {@code Authorization} still sends the jar
-   * unless it is empty.
+   * Sends a request. {@code headers} are name/value pairs; a {@code Cookie} among them replaces the
+   * jar's for this request, and a request with {@code Authorization} still sends the jar unless it
+   * is empty.
    */
   Reply send(String method, String path, String body, String... headers) {
     HttpRequest.Builder request =
@@ -134,7 +134,9 @@ final class ApiClient {
     all.forEach(request::header);
     request.method(
         method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     return exchange(request.build());
   }
 
@@ -168,12 +170,15 @@ final class ApiClient {
 
   private String cookieHeader() {
     StringBuilder header = new StringBuilder();
-    jar.forEach((name, value) -> header.append(header.length() == 0 ? "" : "; ").append(name).append('=').append(value));
+    jar.forEach(
+        (name, value) ->
+            header.append(header.length() == 0 ? "" : "; ").append(name).append('=').append(value));
     return header.toString();
   }
 
   /** An answer: status, headers, body and the cookies it set. */
-  record Reply(int status, Map<String, List<String>> headers, String body, List<SetCookie> setCookies) {
+  record Reply(
+      int status, Map<String, List<String>> headers, String body, List<SetCookie> setCookies) {
 
     /** The body as JSON; fails the test when it is not JSON. */
     JsonNode json() {
@@ -201,7 +206,13 @@ final class ApiClient {
 
     @Override
     public String toString() {
-      return "Reply[" + status + " " + body + " cookies=" + setCookies.stream().map(SetCookie::name).toList() + "]";
+      return "Reply["
+          + status
+          + " "
+          + body
+          + " cookies="
+          + setCookies.stream().map(SetCookie::name).toList()
+          + "]";
     }
   }
 
@@ -227,7 +238,10 @@ final class ApiClient {
           throw new AssertionError("attribute " + key + " twice in Set-Cookie " + name(header));
         }
       }
-      return new SetCookie(parts[0].substring(0, equals).strip(), parts[0].substring(equals + 1).strip(), attributes);
+      return new SetCookie(
+          parts[0].substring(0, equals).strip(),
+          parts[0].substring(equals + 1).strip(),
+          attributes);
     }
 
     private static String name(String header) {

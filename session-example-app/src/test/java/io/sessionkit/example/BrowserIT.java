@@ -78,8 +78,8 @@ class BrowserIT {
 
   /**
    * Stops that Redis when the class is done. A value in the class's JUnit store is closed after
-   * every after-all callback, so after Spring has closed the app ({@code @DirtiesContext}): the
-   * app never outlives its Redis.
+   * every after-all callback, so after Spring has closed the app ({@code @DirtiesContext}): the app
+   * never outlives its Redis.
    */
   @RegisterExtension
   static final BeforeAllCallback STOP_REDIS_LAST =
@@ -109,7 +109,8 @@ class BrowserIT {
 
   @LocalServerPort int port;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Path profile;
   private WebDriver driver;
   private WebDriverWait wait;
@@ -169,7 +170,8 @@ class BrowserIT {
   @Test
   void aUserSeesTheirDevicesRevokesTheOtherOneAndLogsOutEverywhere() throws Exception {
     String username = "browser_" + HexFormat.of().formatHex(randomBytes(5));
-    assertThat(post("/api/v1/auth/register", credentials(username), null).statusCode()).isEqualTo(201);
+    assertThat(post("/api/v1/auth/register", credentials(username), null).statusCode())
+        .isEqualTo(201);
 
     // A second device: the same user on a phone, over the API.
     HttpResponse<String> phoneLogin = login(username, PHONE_USER_AGENT);
@@ -192,7 +194,8 @@ class BrowserIT {
 
       // Two devices: this browser (current, first) and the phone (revocable).
       List<WebElement> devices =
-          wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#devices .device"), 2));
+          wait.until(
+              ExpectedConditions.numberOfElementsToBe(By.cssSelector("#devices .device"), 2));
       assertThat(driver.findElements(By.cssSelector("#devices .device.current"))).hasSize(1);
       WebElement current = driver.findElement(By.cssSelector("#devices .device.current"));
       String browserSession = current.getAttribute("data-session-id");
@@ -204,8 +207,9 @@ class BrowserIT {
       assertThat(other.getAttribute("data-session-id")).isEqualTo(phoneSession);
       assertThat(other.getText()).contains("Safari on iOS");
       assertThat(other.findElements(By.cssSelector(".revoke"))).hasSize(1);
-      wait.until(ExpectedConditions.presenceOfElementLocated(
-          By.cssSelector("#activity .activity-entry[data-type='new_device_login']")));
+      wait.until(
+          ExpectedConditions.presenceOfElementLocated(
+              By.cssSelector("#activity .activity-entry[data-type='new_device_login']")));
       screenshot("devices.png");
 
       String browserToken = cookie("access_token");
@@ -311,8 +315,10 @@ class BrowserIT {
     }
     try {
       JavascriptExecutor js = (JavascriptExecutor) driver;
-      long pageHeight = ((Number) js.executeScript("return document.documentElement.scrollHeight")).longValue();
-      long chrome = ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
+      long pageHeight =
+          ((Number) js.executeScript("return document.documentElement.scrollHeight")).longValue();
+      long chrome =
+          ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
       Dimension size = driver.manage().window().getSize();
       int height = (int) Math.min(4000, Math.max(size.getHeight(), pageHeight + chrome));
       if (height != size.getHeight()) {

@@ -23,9 +23,9 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The contract's start-up table: each environment variable reaches its setting, the defaults are
- * the contract's, and a short {@code JWT_SECRET} stops the start. Each test starts the app
- * without a web server, in an environment that holds exactly the given variables (the process's
- * own environment is left out, so a developer's {@code REDIS_URL} cannot change the outcome).
+ * the contract's, and a short {@code JWT_SECRET} stops the start. Each test starts the app without
+ * a web server, in an environment that holds exactly the given variables (the process's own
+ * environment is left out, so a developer's {@code REDIS_URL} cannot change the outcome).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ContractConfigurationIT {
@@ -55,21 +55,22 @@ class ContractConfigurationIT {
 
   @Test
   void eachVariableReachesItsSetting() {
-    Map<String, Object> variables = Map.ofEntries(
-        Map.entry("SERVER_PORT", "4567"),
-        Map.entry("REDIS_URL", "redis://127.0.0.1:1/0"),
-        Map.entry("JWT_SECRET", ContractSupport.SECRET),
-        Map.entry("ACCESS_TOKEN_EXPIRE_MINUTES", "5"),
-        Map.entry("REFRESH_TOKEN_EXPIRE_DAYS", "2"),
-        Map.entry("SESSION_FALLBACK", "deny"),
-        Map.entry("MAX_SESSIONS_PER_USER", "4"),
-        Map.entry("REFRESH_REUSE_GRACE_SECONDS", "3"),
-        Map.entry("COOKIE_SECURE", "false"),
-        Map.entry("ALLOWED_ORIGINS", "https://a.example,https://b.example:8443"),
-        Map.entry("LOGIN_MAX_ATTEMPTS", "7"),
-        Map.entry("LOGIN_WINDOW_SECONDS", "30"),
-        Map.entry("ADMIN_USERNAME", "operator"),
-        Map.entry("ADMIN_PASSWORD", "operator-password"));
+    Map<String, Object> variables =
+        Map.ofEntries(
+            Map.entry("SERVER_PORT", "4567"),
+            Map.entry("REDIS_URL", "redis://127.0.0.1:1/0"),
+            Map.entry("JWT_SECRET", ContractSupport.SECRET),
+            Map.entry("ACCESS_TOKEN_EXPIRE_MINUTES", "5"),
+            Map.entry("REFRESH_TOKEN_EXPIRE_DAYS", "2"),
+            Map.entry("SESSION_FALLBACK", "deny"),
+            Map.entry("MAX_SESSIONS_PER_USER", "4"),
+            Map.entry("REFRESH_REUSE_GRACE_SECONDS", "3"),
+            Map.entry("COOKIE_SECURE", "false"),
+            Map.entry("ALLOWED_ORIGINS", "https://a.example,https://b.example:8443"),
+            Map.entry("LOGIN_MAX_ATTEMPTS", "7"),
+            Map.entry("LOGIN_WINDOW_SECONDS", "30"),
+            Map.entry("ADMIN_USERNAME", "operator"),
+            Map.entry("ADMIN_PASSWORD", "operator-password"));
     try (ConfigurableApplicationContext app = start(variables)) {
       SessionKitProperties sessionKit = app.getBean(SessionKitProperties.class);
       ExampleProperties example = app.getBean(ExampleProperties.class);
@@ -84,7 +85,8 @@ class ContractConfigurationIT {
       assertThat(sessionKit.getMaxSessionsPerUser()).isEqualTo(4);
       assertThat(sessionKit.getRefreshReuseGrace()).isEqualTo(Duration.ofSeconds(3));
       assertThat(app.getBean(SessionCookies.class).secure()).isFalse();
-      assertThat(sessionKit.getAllowedOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+      assertThat(sessionKit.getAllowedOrigins())
+          .containsExactly("https://a.example", "https://b.example:8443");
       assertThat(example.login().maxAttempts()).isEqualTo(7);
       assertThat(example.login().window()).isEqualTo(Duration.ofSeconds(30));
       assertThat(app.getBean(Users.class).authenticate("operator", "operator-password"))
@@ -99,17 +101,22 @@ class ContractConfigurationIT {
     assertThat(secret).hasSize(31);
 
     assertThatThrownBy(() -> start(Map.of("JWT_SECRET", secret)).close())
-        .satisfies(e -> {
-          String messages = messages(e);
-          assertThat(messages).contains("at least 32 bytes");
-          assertThat(messages).doesNotContain(secret);
-        });
+        .satisfies(
+            e -> {
+              String messages = messages(e);
+              assertThat(messages).contains("at least 32 bytes");
+              assertThat(messages).doesNotContain(secret);
+            });
   }
 
   private static ConfigurableApplicationContext start(Map<String, Object> variables) {
     StandardEnvironment environment = new StandardEnvironment();
-    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    environment.getPropertySources().addLast(new MapPropertySource("contract-environment", variables));
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    environment
+        .getPropertySources()
+        .addLast(new MapPropertySource("contract-environment", variables));
     return new SpringApplicationBuilder(ExampleApplication.class)
         .web(WebApplicationType.NONE)
         .environment(environment)

@@ -40,7 +40,8 @@ class ContractDenyOutageIT extends ContractSupport {
   }
 
   @Test
-  void authenticatedEndpointsAndLoginAre503WhileRedisIsDownAndWorkWithin5sOfItsReturn() throws InterruptedException {
+  void authenticatedEndpointsAndLoginAre503WhileRedisIsDownAndWorkWithin5sOfItsReturn()
+      throws InterruptedException {
     String username = newUsername("deny");
     ApiClient laptop = loggedInAs(username);
 
@@ -54,13 +55,17 @@ class ContractDenyOutageIT extends ContractSupport {
     assertError(timed(() -> laptop.post(AUTH + "/logout", null)), 503, "service_unavailable");
     assertError(timed(() -> client().login(username, PASSWORD)), 503, "service_unavailable");
     assertThat(timed(() -> laptop.post(AUTH + "/refresh", null)).status()).isEqualTo(503);
-    assertThat(timed(() -> client().get("/")).status()).as("the page needs no session").isEqualTo(200);
+    assertThat(timed(() -> client().get("/")).status())
+        .as("the page needs no session")
+        .isEqualTo(200);
 
     REDIS.server().resume();
 
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (timed(() -> laptop.get(AUTH + "/me")).status() != 200) {
-      assertThat(System.nanoTime()).as("working again within 5 s of Redis returning").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("working again within 5 s of Redis returning")
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
     assertThat(client().login(username, PASSWORD).status()).isEqualTo(200);

@@ -24,9 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The contract's endpoints over real HTTP, on the reference configuration: a private Redis,
- * {@code Secure} cookies, an admin account, three failed logins allowed, one extra allowed
- * origin. Then Redis as an operator sees it, through a connection of the test's own.
+ * The contract's endpoints over real HTTP, on the reference configuration: a private Redis, {@code
+ * Secure} cookies, an admin account, three failed logins allowed, one extra allowed origin. Then
+ * Redis as an operator sees it, through a connection of the test's own.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -47,9 +47,17 @@ class ContractIT extends ContractSupport {
   static final String TRUSTED_ORIGIN = "https://trusted.example";
   static final String FOREIGN_ORIGIN = "https://evil.example";
 
-  private static final Set<String> LIST_FIELDS = Set.of("active_sessions", "redis_available", "sessions");
+  private static final Set<String> LIST_FIELDS =
+      Set.of("active_sessions", "redis_available", "sessions");
   private static final Set<String> SESSION_FIELDS =
-      Set.of("session_id", "created_at", "last_active_at", "expires_at", "ip", "user_agent", "current");
+      Set.of(
+          "session_id",
+          "created_at",
+          "last_active_at",
+          "expires_at",
+          "ip",
+          "user_agent",
+          "current");
 
   @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
 
@@ -79,18 +87,33 @@ class ContractIT extends ContractSupport {
     assertThat(client().register(username, PASSWORD).status()).isEqualTo(201);
 
     assertError(client().register(username, PASSWORD), 409, "conflict");
-    assertError(client().register(username.toLowerCase(Locale.ROOT), "another-password"), 409, "conflict");
+    assertError(
+        client().register(username.toLowerCase(Locale.ROOT), "another-password"), 409, "conflict");
     assertError(client().register(username.toUpperCase(Locale.ROOT), PASSWORD), 409, "conflict");
   }
 
   @Test
   void registrationRefusesUsernamesOutsideTheRule() {
-    for (String bad : List.of("ab", "x".repeat(65), "with space", "semi;colon", "slash/es", "naïve", "émile", "", "a\u0000b")) {
+    for (String bad :
+        List.of(
+            "ab",
+            "x".repeat(65),
+            "with space",
+            "semi;colon",
+            "slash/es",
+            "naïve",
+            "émile",
+            "",
+            "a\u0000b")) {
       assertError(client().register(bad, PASSWORD), 400, "invalid_request");
     }
     // the bounds themselves are allowed (users live in memory: no earlier run took these names)
     assertThat(client().register("a_Z", PASSWORD).status()).isEqualTo(201);
-    assertThat(client().register((newUsername("max") + "_".repeat(64)).substring(0, 64), PASSWORD).status()).isEqualTo(201);
+    assertThat(
+            client()
+                .register((newUsername("max") + "_".repeat(64)).substring(0, 64), PASSWORD)
+                .status())
+        .isEqualTo(201);
     assertThat(client().register(newUsername("A-Z_a.z-09"), PASSWORD).status()).isEqualTo(201);
   }
 
@@ -129,8 +152,11 @@ class ContractIT extends ContractSupport {
       assertThat(cookie.has("Domain")).isFalse();
     }
     // 15 minutes and 7 days, give or take the second the answer took
-    assertThat(reply.setCookie("access_token").maxAge()).get().satisfies(age -> assertThat(age).isBetween(890L, 900L));
-    assertThat(reply.setCookie("refresh_token").maxAge()).get()
+    assertThat(reply.setCookie("access_token").maxAge())
+        .get()
+        .satisfies(age -> assertThat(age).isBetween(890L, 900L));
+    assertThat(reply.setCookie("refresh_token").maxAge())
+        .get()
         .satisfies(age -> assertThat(age).isBetween(7 * 86400L - 10, 7 * 86400L));
     assertThat(reply.header("Cache-Control")).hasValue("no-store");
 
@@ -190,7 +216,8 @@ class ContractIT extends ContractSupport {
     assertError(anonymous.post(AUTH + "/refresh", null), 401, "unauthorized");
     assertError(anonymous.get(AUTH + "/activity"), 401, "unauthorized");
     assertError(anonymous.get("/api/v1/admin/users/" + ADMIN + "/sessions"), 401, "unauthorized");
-    assertError(anonymous.delete("/api/v1/admin/users/" + ADMIN + "/sessions"), 401, "unauthorized");
+    assertError(
+        anonymous.delete("/api/v1/admin/users/" + ADMIN + "/sessions"), 401, "unauthorized");
   }
 
   // --- sessions ---
@@ -221,12 +248,15 @@ class ContractIT extends ContractSupport {
       assertThat(session.get("current").isBoolean()).isTrue();
       Instant created = Instant.parse(session.get("created_at").asString());
       assertThat(Instant.parse(session.get("last_active_at").asString())).isAfterOrEqualTo(created);
-      assertThat(Instant.parse(session.get("expires_at").asString())).isAfter(created.plusSeconds(6 * 86400));
+      assertThat(Instant.parse(session.get("expires_at").asString()))
+          .isAfter(created.plusSeconds(6 * 86400));
     }
-    assertThat(sessions).extracting(s -> s.get("user_agent").asString())
+    assertThat(sessions)
+        .extracting(s -> s.get("user_agent").asString())
         .containsExactly("laptop-browser", "phone-browser", "tablet-browser");
     assertThat(sessions).extracting(s -> Instant.parse(s.get("created_at").asString())).isSorted();
-    assertThat(sessions).filteredOn(s -> s.get("current").asBoolean())
+    assertThat(sessions)
+        .filteredOn(s -> s.get("current").asBoolean())
         .singleElement()
         .satisfies(s -> assertThat(s.get("session_id").asString()).isEqualTo(phoneSession));
   }
@@ -275,7 +305,14 @@ class ContractIT extends ContractSupport {
   void deletingAnUnknownSessionIdIs404() {
     ApiClient client = loggedInAs(newUsername("unknown-id"));
     String mine = Tokens.payload(accessToken(client)).get("sid").asString();
-    for (String id : List.of("no-such-session", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", mine + "x", "x".repeat(300), "a.b", "%20")) {
+    for (String id :
+        List.of(
+            "no-such-session",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            mine + "x",
+            "x".repeat(300),
+            "a.b",
+            "%20")) {
       assertError(client.delete(AUTH + "/sessions/" + id), 404, "not_found");
     }
     assertThat(client.get(AUTH + "/me").status()).isEqualTo(200);
@@ -307,8 +344,10 @@ class ContractIT extends ContractSupport {
       assertThat(cookie.attribute("Path")).hasValue("/");
       assertThat(cookie.maxAge()).get().satisfies(age -> assertThat(age).isPositive());
     }
-    assertThat(client.get(AUTH + "/me").json().get("session_id").asString()).isEqualTo(after.get("sid").asString());
-    assertThat(client().get(AUTH + "/me", "Authorization", bearer(newAccess)).status()).isEqualTo(200);
+    assertThat(client.get(AUTH + "/me").json().get("session_id").asString())
+        .isEqualTo(after.get("sid").asString());
+    assertThat(client().get(AUTH + "/me", "Authorization", bearer(newAccess)).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -324,7 +363,8 @@ class ContractIT extends ContractSupport {
 
     assertThat(retry.status()).isEqualTo(200);
     assertThat(retry.setCookie("refresh_token").value()).isEqualTo(rotated);
-    ApiClient.Reply again = otherTab.post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + first);
+    ApiClient.Reply again =
+        otherTab.post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + first);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.setCookie("refresh_token").value()).isEqualTo(rotated);
     assertThat(tab.get(AUTH + "/me").status()).isEqualTo(200);
@@ -347,7 +387,8 @@ class ContractIT extends ContractSupport {
 
     assertError(reuse, 401, "unauthorized");
     assertThat(reuse.setCookie("refresh_token").maxAge()).hasValue(0L);
-    assertError(client().get(AUTH + "/me", "Authorization", bearer(accessAfter)), 401, "unauthorized");
+    assertError(
+        client().get(AUTH + "/me", "Authorization", bearer(accessAfter)), 401, "unauthorized");
     assertError(victim.post(AUTH + "/refresh", null), 401, "unauthorized");
     ApiClient other = client();
     other.loggedIn(username, PASSWORD);
@@ -385,8 +426,12 @@ class ContractIT extends ContractSupport {
       assertThat(cleared.has("HttpOnly")).isTrue();
     }
     assertError(client().get(AUTH + "/me", "Authorization", bearer(access)), 401, "unauthorized");
-    assertError(client().get(AUTH + "/me", "Cookie", "access_token=" + access), 401, "unauthorized");
-    assertError(client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + refresh), 401, "unauthorized");
+    assertError(
+        client().get(AUTH + "/me", "Cookie", "access_token=" + access), 401, "unauthorized");
+    assertError(
+        client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + refresh),
+        401,
+        "unauthorized");
   }
 
   @Test
@@ -406,7 +451,8 @@ class ContractIT extends ContractSupport {
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(fieldNames(reply.json())).containsExactlyInAnyOrder("message", "sessions_deleted");
-    assertThat(reply.json().get("message").asString()).isEqualTo("Successfully logged out from all sessions");
+    assertThat(reply.json().get("message").asString())
+        .isEqualTo("Successfully logged out from all sessions");
     assertThat(reply.json().get("sessions_deleted").isIntegralNumber()).isTrue();
     assertThat(reply.json().get("sessions_deleted").asInt()).isEqualTo(3);
     for (String token : tokens) {
@@ -425,7 +471,8 @@ class ContractIT extends ContractSupport {
     assertThat(client().login(username, "wrong-password").status()).isEqualTo(401); // login_failed
     ApiClient phone = client().userAgent("phone");
     String phoneSession = phone.loggedIn(username, PASSWORD).json().get("session_id").asString();
-    assertThat(laptop.delete(AUTH + "/sessions/" + phoneSession).status()).isEqualTo(204); // session_revoked
+    assertThat(laptop.delete(AUTH + "/sessions/" + phoneSession).status())
+        .isEqualTo(204); // session_revoked
     ApiClient tablet = client().userAgent("tablet");
     tablet.loggedIn(username, PASSWORD);
     String stolen = refreshToken(tablet);
@@ -443,24 +490,38 @@ class ContractIT extends ContractSupport {
     assertThat(fieldNames(reply.json())).containsExactly("events");
     List<JsonNode> events = list(reply.json().get("events"));
     for (JsonNode event : events) {
-      assertThat(fieldNames(event)).containsExactlyInAnyOrder("type", "at", "ip", "user_agent", "session_id");
+      assertThat(fieldNames(event))
+          .containsExactlyInAnyOrder("type", "at", "ip", "user_agent", "session_id");
     }
-    assertThat(events).extracting(e -> e.get("type").asString())
-        .contains("login", "login_failed", "logout", "session_revoked", "new_device_login", "refresh_reuse_detected");
+    assertThat(events)
+        .extracting(e -> e.get("type").asString())
+        .contains(
+            "login",
+            "login_failed",
+            "logout",
+            "session_revoked",
+            "new_device_login",
+            "refresh_reuse_detected");
     List<Instant> times = events.stream().map(e -> Instant.parse(e.get("at").asString())).toList();
     assertThat(times).isSortedAccordingTo((a, b) -> b.compareTo(a));
     // newest first: the reader's own login is at the top, the first login at the bottom
     assertThat(events.get(0).get("user_agent").asString()).isEqualTo("reader");
-    assertThat(events.get(events.size() - 1).get("type").asString()).isIn("login", "new_device_login");
-    assertThat(events).filteredOn(e -> e.get("type").asString().equals("login_failed"))
+    assertThat(events.get(events.size() - 1).get("type").asString())
+        .isIn("login", "new_device_login");
+    assertThat(events)
+        .filteredOn(e -> e.get("type").asString().equals("login_failed"))
         .singleElement()
-        .satisfies(e -> {
-          assertThat(e.get("ip").asString()).isEqualTo("127.0.0.1");
-          assertThat(e.get("session_id").isNull()).isTrue();
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.get("ip").asString()).isEqualTo("127.0.0.1");
+              assertThat(e.get("session_id").isNull()).isTrue();
+            });
     // revoked by the laptop; the session ended for the reuse is reported as revoked too
     assertThat(events)
-        .filteredOn(e -> e.get("type").asString().equals("session_revoked") && e.get("session_id").asString().equals(phoneSession))
+        .filteredOn(
+            e ->
+                e.get("type").asString().equals("session_revoked")
+                    && e.get("session_id").asString().equals(phoneSession))
         .singleElement()
         .satisfies(e -> assertThat(e.get("user_agent").asString()).isEqualTo("laptop"));
   }
@@ -482,14 +543,21 @@ class ContractIT extends ContractSupport {
     assertThat(fieldNames(listed.json())).isEqualTo(LIST_FIELDS);
     assertThat(listed.json().get("active_sessions").asInt()).isEqualTo(2);
     assertThat(listed.json().get("redis_available").asBoolean()).isTrue();
-    assertThat(list(listed.json().get("sessions"))).allSatisfy(s -> {
-      assertThat(fieldNames(s)).isEqualTo(SESSION_FIELDS);
-      assertThat(s.get("current").asBoolean()).isFalse();
-    });
-    assertThat(list(listed.json().get("sessions"))).extracting(s -> s.get("user_agent").asString())
+    assertThat(list(listed.json().get("sessions")))
+        .allSatisfy(
+            s -> {
+              assertThat(fieldNames(s)).isEqualTo(SESSION_FIELDS);
+              assertThat(s.get("current").asBoolean()).isFalse();
+            });
+    assertThat(list(listed.json().get("sessions")))
+        .extracting(s -> s.get("user_agent").asString())
         .containsExactly("laptop", "phone");
     // usernames are case-insensitive here too
-    assertThat(admin.get("/api/v1/admin/users/" + username.toUpperCase(Locale.ROOT) + "/sessions").status()).isEqualTo(200);
+    assertThat(
+            admin
+                .get("/api/v1/admin/users/" + username.toUpperCase(Locale.ROOT) + "/sessions")
+                .status())
+        .isEqualTo(200);
 
     ApiClient.Reply deleted = admin.delete("/api/v1/admin/users/" + username + "/sessions");
 
@@ -497,8 +565,16 @@ class ContractIT extends ContractSupport {
     assertThat(fieldNames(deleted.json())).containsExactly("sessions_deleted");
     assertThat(deleted.json().get("sessions_deleted").asInt()).isEqualTo(2);
     assertError(user.get(AUTH + "/me"), 401, "unauthorized");
-    assertThat(admin.get("/api/v1/admin/users/" + username + "/sessions").json().get("active_sessions").asInt()).isZero();
-    assertThat(admin.get(AUTH + "/me").status()).as("the admin's own session is untouched").isEqualTo(200);
+    assertThat(
+            admin
+                .get("/api/v1/admin/users/" + username + "/sessions")
+                .json()
+                .get("active_sessions")
+                .asInt())
+        .isZero();
+    assertThat(admin.get(AUTH + "/me").status())
+        .as("the admin's own session is untouched")
+        .isEqualTo(200);
   }
 
   @Test
@@ -523,8 +599,12 @@ class ContractIT extends ContractSupport {
 
   @Test
   void aSessionEndedOnOneInstanceIsRefusedByAnotherAtOnce() {
-    try (ConfigurableApplicationContext second = new SpringApplicationBuilder(ExampleApplication.class).run(
-        "--server.port=0", "--sessionkit.redis.url=" + REDIS.uri(), "--sessionkit.jwt.secret=" + SECRET)) {
+    try (ConfigurableApplicationContext second =
+        new SpringApplicationBuilder(ExampleApplication.class)
+            .run(
+                "--server.port=0",
+                "--sessionkit.redis.url=" + REDIS.uri(),
+                "--sessionkit.jwt.secret=" + SECRET)) {
       int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
       ApiClient laptop = client().userAgent("laptop");
       laptop.registerAndLogin(newUsername("two-instances"), PASSWORD);
@@ -532,11 +612,17 @@ class ContractIT extends ContractSupport {
       ApiClient elsewhere = ApiClient.on(secondPort);
 
       // the user store is this example's in-memory stand-in; sessions are in the shared Redis
-      assertThat(elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)).json().get("active_sessions").asInt())
+      assertThat(
+              elsewhere
+                  .get(AUTH + "/sessions", "Authorization", bearer(token))
+                  .json()
+                  .get("active_sessions")
+                  .asInt())
           .isEqualTo(1);
       assertThat(laptop.post(AUTH + "/logout", null).status()).isEqualTo(200);
 
-      assertError(elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)), 401, "unauthorized");
+      assertError(
+          elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)), 401, "unauthorized");
     }
   }
 
@@ -559,11 +645,17 @@ class ContractIT extends ContractSupport {
     String token = accessToken(browser);
     ApiClient cli = client().userAgent("curl/8.5.0");
 
-    assertThat(cli.get(AUTH + "/me", "Authorization", bearer(token)).json().get("user").get("username").asString())
+    assertThat(
+            cli.get(AUTH + "/me", "Authorization", bearer(token))
+                .json()
+                .get("user")
+                .get("username")
+                .asString())
         .isEqualTo(username);
     assertThat(cli.get(AUTH + "/sessions", "Authorization", bearer(token)).status()).isEqualTo(200);
     assertThat(cli.get(AUTH + "/activity", "Authorization", bearer(token)).status()).isEqualTo(200);
-    assertThat(cli.post(AUTH + "/logout", null, "Authorization", bearer(token)).status()).isEqualTo(200);
+    assertThat(cli.post(AUTH + "/logout", null, "Authorization", bearer(token)).status())
+        .isEqualTo(200);
     assertError(browser.get(AUTH + "/me"), 401, "unauthorized");
   }
 
@@ -575,13 +667,19 @@ class ContractIT extends ContractSupport {
     String sessionId = Tokens.payload(accessToken(client)).get("sid").asString();
 
     assertError(client.post(AUTH + "/logout", null, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
-    assertError(client.post(AUTH + "/logout-all", null, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
-    assertError(client.delete(AUTH + "/sessions/" + sessionId, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
+    assertError(
+        client.post(AUTH + "/logout-all", null, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
+    assertError(
+        client.delete(AUTH + "/sessions/" + sessionId, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
     assertError(client.post(AUTH + "/refresh", null, "Origin", FOREIGN_ORIGIN), 403, "forbidden");
     assertError(client.post(AUTH + "/logout", null, "Origin", "null"), 403, "forbidden");
     // an origin that differs from ours only in scheme or port is foreign too
-    assertError(client.post(AUTH + "/logout", null, "Origin", client.origin().replace("http:", "https:")), 403, "forbidden");
-    assertError(client.post(AUTH + "/logout", null, "Origin", "http://127.0.0.1:1"), 403, "forbidden");
+    assertError(
+        client.post(AUTH + "/logout", null, "Origin", client.origin().replace("http:", "https:")),
+        403,
+        "forbidden");
+    assertError(
+        client.post(AUTH + "/logout", null, "Origin", "http://127.0.0.1:1"), 403, "forbidden");
     // a safe method is not checked
     assertThat(client.get(AUTH + "/me", "Origin", FOREIGN_ORIGIN).status()).isEqualTo(200);
     assertThat(client.get(AUTH + "/sessions").json().get("active_sessions").asInt()).isEqualTo(1);
@@ -591,12 +689,21 @@ class ContractIT extends ContractSupport {
   void ownOriginAllowedOriginAndNoOriginMayMakeCookieAuthenticatedUnsafeRequests() {
     ApiClient client = loggedInAs(newUsername("same-site"));
 
-    assertError(client.delete(AUTH + "/sessions/no-such-session", "Origin", client.origin()), 404, "not_found");
-    assertError(client.delete(AUTH + "/sessions/no-such-session", "Origin", TRUSTED_ORIGIN), 404, "not_found");
+    assertError(
+        client.delete(AUTH + "/sessions/no-such-session", "Origin", client.origin()),
+        404,
+        "not_found");
+    assertError(
+        client.delete(AUTH + "/sessions/no-such-session", "Origin", TRUSTED_ORIGIN),
+        404,
+        "not_found");
     assertError(client.delete(AUTH + "/sessions/no-such-session"), 404, "not_found");
-    assertThat(client.post(AUTH + "/refresh", null, "Origin", TRUSTED_ORIGIN).status()).isEqualTo(200);
-    assertThat(client.post(AUTH + "/refresh", null, "Origin", client.origin()).status()).isEqualTo(200);
-    assertThat(client.post(AUTH + "/logout", null, "Origin", client.origin()).status()).isEqualTo(200);
+    assertThat(client.post(AUTH + "/refresh", null, "Origin", TRUSTED_ORIGIN).status())
+        .isEqualTo(200);
+    assertThat(client.post(AUTH + "/refresh", null, "Origin", client.origin()).status())
+        .isEqualTo(200);
+    assertThat(client.post(AUTH + "/logout", null, "Origin", client.origin()).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -605,9 +712,24 @@ class ContractIT extends ContractSupport {
     String token = accessToken(browser);
     ApiClient cli = client();
 
-    assertError(cli.delete(AUTH + "/sessions/no-such-session", "Authorization", bearer(token), "Origin", FOREIGN_ORIGIN),
-        404, "not_found");
-    assertThat(cli.post(AUTH + "/logout", null, "Authorization", bearer(token), "Origin", FOREIGN_ORIGIN).status())
+    assertError(
+        cli.delete(
+            AUTH + "/sessions/no-such-session",
+            "Authorization",
+            bearer(token),
+            "Origin",
+            FOREIGN_ORIGIN),
+        404,
+        "not_found");
+    assertThat(
+            cli.post(
+                    AUTH + "/logout",
+                    null,
+                    "Authorization",
+                    bearer(token),
+                    "Origin",
+                    FOREIGN_ORIGIN)
+                .status())
         .isEqualTo(200);
   }
 
@@ -635,7 +757,8 @@ class ContractIT extends ContractSupport {
     // other usernames from the same address are unaffected, however the throttled name is written
     assertThat(client().login(neighbour, PASSWORD).status()).isEqualTo(200);
     assertError(client().login(newUsername("stranger"), "wrong-password"), 401, "unauthorized");
-    assertError(client().login(username.toUpperCase(Locale.ROOT), PASSWORD), 429, "too_many_requests");
+    assertError(
+        client().login(username.toUpperCase(Locale.ROOT), PASSWORD), 429, "too_many_requests");
   }
 
   // --- error bodies ---
@@ -653,7 +776,12 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply wrongMethodOnApp = client.get(AUTH + "/login");
     assertThat(wrongMethodOnApp.status()).isEqualTo(405);
     assertThat(fieldNames(wrongMethodOnApp.json())).containsExactlyInAnyOrder("error", "message");
-    ApiClient.Reply notJson = client.post(AUTH + "/register", "username=a&password=b", "Content-Type", "application/x-www-form-urlencoded");
+    ApiClient.Reply notJson =
+        client.post(
+            AUTH + "/register",
+            "username=a&password=b",
+            "Content-Type",
+            "application/x-www-form-urlencoded");
     assertError(notJson, 400, "invalid_request");
   }
 
@@ -676,8 +804,9 @@ class ContractIT extends ContractSupport {
 
     List<String> keys = scan(redis, "session:*");
 
-    Map<String, String> liveSessions = Map.of(
-        sessionId(aliceLaptop), aliceId, sessionId(alicePhone), aliceId, sessionId(bob), bobId);
+    Map<String, String> liveSessions =
+        Map.of(
+            sessionId(aliceLaptop), aliceId, sessionId(alicePhone), aliceId, sessionId(bob), bobId);
     assertThat(keys).hasSize(3);
     for (Map.Entry<String, String> live : liveSessions.entrySet()) {
       List<String> matching = keys.stream().filter(k -> k.contains(live.getKey())).toList();
@@ -687,11 +816,13 @@ class ContractIT extends ContractSupport {
       JsonNode json = ApiClient.JSON.readTree(redis.get(key));
       assertThat(json.get("user_id").asString()).isEqualTo(live.getValue());
       assertThat(json.get("session_id").asString()).isEqualTo(live.getKey());
-      assertThat(fieldNames(json)).contains("created_at", "last_active_at", "expires_at", "ip", "user_agent");
+      assertThat(fieldNames(json))
+          .contains("created_at", "last_active_at", "expires_at", "ip", "user_agent");
       assertThat(json.get("ip").asString()).isEqualTo("127.0.0.1");
       assertThat(redis.pttl(key)).isPositive();
     }
-    assertThat(json(redis, keys, sessionId(alicePhone)).get("user_agent").asString()).isEqualTo("phone");
+    assertThat(json(redis, keys, sessionId(alicePhone)).get("user_agent").asString())
+        .isEqualTo("phone");
     // no refresh token (nor its secret part, after the session id) and no access token is stored
     List<String> secrets = new ArrayList<>();
     String beforeRotation = refreshToken(alicePhone);
@@ -705,7 +836,8 @@ class ContractIT extends ContractSupport {
     String everything = dump(redis);
     assertThat(secrets).allSatisfy(secret -> assertThat(everything).doesNotContain(secret));
     // bookkeeping lives under other prefixes
-    assertThat(scan(redis, "*")).filteredOn(k -> !k.startsWith("session:"))
+    assertThat(scan(redis, "*"))
+        .filteredOn(k -> !k.startsWith("session:"))
         .allSatisfy(k -> assertThat(k).doesNotContain("session:"));
   }
 
@@ -729,17 +861,23 @@ class ContractIT extends ContractSupport {
     }
 
     // no request path scans the key space (commands run by scripts count here too)
-    assertThat(redis.info("commandstats")).doesNotContain("cmdstat_keys:").doesNotContain("cmdstat_scan:");
+    assertThat(redis.info("commandstats"))
+        .doesNotContain("cmdstat_keys:")
+        .doesNotContain("cmdstat_scan:");
     List<String> all = scan(redis, "*");
-    assertThat(all).anyMatch(k -> k.startsWith("session:")).anyMatch(k -> k.startsWith("refresh:"))
-        .anyMatch(k -> k.startsWith("user-sessions:")).anyMatch(k -> k.startsWith("activity:"))
+    assertThat(all)
+        .anyMatch(k -> k.startsWith("session:"))
+        .anyMatch(k -> k.startsWith("refresh:"))
+        .anyMatch(k -> k.startsWith("user-sessions:"))
+        .anyMatch(k -> k.startsWith("activity:"))
         .anyMatch(k -> k.startsWith("login-failures:"));
     for (String key : all) {
       assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
     }
 
     for (ApiClient client : everyone) {
-      assertThat(client.post(AUTH + "/logout-all", null).json().get("sessions_deleted").asInt()).isEqualTo(2);
+      assertThat(client.post(AUTH + "/logout-all", null).json().get("sessions_deleted").asInt())
+          .isEqualTo(2);
     }
 
     assertThat(scan(redis, "session:*")).isEmpty();
@@ -749,10 +887,12 @@ class ContractIT extends ContractSupport {
     // that "you were logged out everywhere" can still be read) and the login-throttle windows
     // (kept for LOGIN_WINDOW_SECONDS): both expire on their own.
     List<String> left = scan(redis, "*");
-    assertThat(left).allSatisfy(key -> {
-      assertThat(key).matches("(activity|login-failures):.*");
-      assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
-    });
+    assertThat(left)
+        .allSatisfy(
+            key -> {
+              assertThat(key).matches("(activity|login-failures):.*");
+              assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
+            });
     assertThat(left.stream().filter(k -> k.startsWith("login-failures:")))
         .allSatisfy(key -> assertThat(redis.pttl(key)).isLessThanOrEqualTo(60_000L));
   }
@@ -761,20 +901,26 @@ class ContractIT extends ContractSupport {
   private static String dump(RedisCommands<String, String> redis) {
     StringBuilder all = new StringBuilder();
     for (String key : scan(redis, "*")) {
-      all.append(key).append(" = ").append(switch (redis.type(key)) {
-        case "string" -> redis.get(key);
-        case "hash" -> redis.hgetall(key).toString();
-        case "zset" -> redis.zrange(key, 0, -1).toString();
-        case "list" -> redis.lrange(key, 0, -1).toString();
-        case "set" -> redis.smembers(key).toString();
-        default -> "(" + redis.type(key) + ")";
-      }).append('\n');
+      all.append(key)
+          .append(" = ")
+          .append(
+              switch (redis.type(key)) {
+                case "string" -> redis.get(key);
+                case "hash" -> redis.hgetall(key).toString();
+                case "zset" -> redis.zrange(key, 0, -1).toString();
+                case "list" -> redis.lrange(key, 0, -1).toString();
+                case "set" -> redis.smembers(key).toString();
+                default -> "(" + redis.type(key) + ")";
+              })
+          .append('\n');
     }
     return all.toString();
   }
 
-  private static JsonNode json(RedisCommands<String, String> redis, List<String> keys, String sessionId) {
-    return ApiClient.JSON.readTree(redis.get(keys.stream().filter(k -> k.contains(sessionId)).findFirst().orElseThrow()));
+  private static JsonNode json(
+      RedisCommands<String, String> redis, List<String> keys, String sessionId) {
+    return ApiClient.JSON.readTree(
+        redis.get(keys.stream().filter(k -> k.contains(sessionId)).findFirst().orElseThrow()));
   }
 
   private static String sessionId(ApiClient client) {
@@ -786,7 +932,8 @@ class ContractIT extends ContractSupport {
     List<String> keys = new ArrayList<>();
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
-      KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
+      KeyScanCursor<String> page =
+          redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
       keys.addAll(page.getKeys());
       cursor = page;
     } while (!cursor.isFinished());

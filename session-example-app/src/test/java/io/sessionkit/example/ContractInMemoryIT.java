@@ -13,8 +13,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The main flows once more without {@code REDIS_URL}, on the embedded in-memory store: the app
- * must be fully usable there too.
+ * The main flows once more without {@code REDIS_URL}, on the embedded in-memory store: the app must
+ * be fully usable there too.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -63,8 +63,12 @@ class ContractInMemoryIT extends ContractSupport {
     assertThat(list.get("active_sessions").asInt()).isEqualTo(3);
     assertThat(list.get("redis_available").asBoolean()).isTrue();
     List<JsonNode> sessions = ContractIT.list(list.get("sessions"));
-    assertThat(sessions).extracting(s -> s.get("user_agent").asString()).containsExactly("laptop", "phone", "tablet");
-    assertThat(sessions).filteredOn(s -> s.get("current").asBoolean()).singleElement()
+    assertThat(sessions)
+        .extracting(s -> s.get("user_agent").asString())
+        .containsExactly("laptop", "phone", "tablet");
+    assertThat(sessions)
+        .filteredOn(s -> s.get("current").asBoolean())
+        .singleElement()
         .satisfies(s -> assertThat(s.get("session_id").asString()).isEqualTo(laptopSession));
 
     String before = accessToken(laptop);
@@ -75,7 +79,8 @@ class ContractInMemoryIT extends ContractSupport {
         .isNotEqualTo(Tokens.payload(before).get("jti").asString());
     assertThat(Tokens.payload(accessToken(laptop)).get("sid").asString()).isEqualTo(laptopSession);
     assertThat(refreshToken(laptop)).isNotEqualTo(previousRefresh);
-    ApiClient.Reply retry = client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + previousRefresh);
+    ApiClient.Reply retry =
+        client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + previousRefresh);
     assertThat(retry.status()).isEqualTo(200);
     assertThat(retry.setCookie("refresh_token").value()).isEqualTo(refreshToken(laptop));
     assertThat(laptop.get(AUTH + "/me").status()).isEqualTo(200);
@@ -85,16 +90,19 @@ class ContractInMemoryIT extends ContractSupport {
     assertThat(logout.status()).isEqualTo(200);
     assertThat(logout.setCookie("access_token").maxAge()).hasValue(0L);
     assertThat(logout.setCookie("refresh_token").maxAge()).hasValue(0L);
-    assertError(client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
+    assertError(
+        client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
     assertThat(laptop.get(AUTH + "/sessions").json().get("active_sessions").asInt()).isEqualTo(2);
 
     String tabletToken = accessToken(tablet);
     ApiClient.Reply all = laptop.post(AUTH + "/logout-all", null);
     assertThat(all.status()).isEqualTo(200);
-    assertThat(all.json().get("message").asString()).isEqualTo("Successfully logged out from all sessions");
+    assertThat(all.json().get("message").asString())
+        .isEqualTo("Successfully logged out from all sessions");
     assertThat(all.json().get("sessions_deleted").asInt()).isEqualTo(2);
     assertError(laptop.get(AUTH + "/me"), 401, "unauthorized");
-    assertError(client().get(AUTH + "/me", "Authorization", bearer(tabletToken)), 401, "unauthorized");
+    assertError(
+        client().get(AUTH + "/me", "Authorization", bearer(tabletToken)), 401, "unauthorized");
   }
 
   @Test
@@ -110,7 +118,10 @@ class ContractInMemoryIT extends ContractSupport {
     String stolen = refreshToken(laptop);
     laptop.post(AUTH + "/refresh", null);
     laptop.post(AUTH + "/refresh", null);
-    assertError(client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + stolen), 401, "unauthorized");
+    assertError(
+        client().post(AUTH + "/refresh", null, "Cookie", "refresh_token=" + stolen),
+        401,
+        "unauthorized");
     assertError(laptop.get(AUTH + "/me"), 401, "unauthorized");
     ApiClient reader = client().userAgent("reader");
     reader.loggedIn(username, PASSWORD);
@@ -119,9 +130,18 @@ class ContractInMemoryIT extends ContractSupport {
 
     List<JsonNode> events = ContractIT.list(reader.get(AUTH + "/activity").json().get("events"));
 
-    assertThat(events).extracting(e -> e.get("type").asString())
-        .contains("login", "login_failed", "logout", "session_revoked", "new_device_login", "refresh_reuse_detected");
-    assertThat(events).extracting(e -> e.get("at").asString()).isSortedAccordingTo((a, b) ->
-        java.time.Instant.parse(b).compareTo(java.time.Instant.parse(a)));
+    assertThat(events)
+        .extracting(e -> e.get("type").asString())
+        .contains(
+            "login",
+            "login_failed",
+            "logout",
+            "session_revoked",
+            "new_device_login",
+            "refresh_reuse_detected");
+    assertThat(events)
+        .extracting(e -> e.get("at").asString())
+        .isSortedAccordingTo(
+            (a, b) -> java.time.Instant.parse(b).compareTo(java.time.Instant.parse(a)));
   }
 }

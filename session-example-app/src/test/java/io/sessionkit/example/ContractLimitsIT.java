@@ -21,8 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The limits and lifetimes, on Redis, with a clock the tests move forward instead of sleeping:
- * two sessions per user, one-minute access tokens, a one-second refresh-reuse grace, and cookies
+ * The limits and lifetimes, on Redis, with a clock the tests move forward instead of sleeping: two
+ * sessions per user, one-minute access tokens, a one-second refresh-reuse grace, and cookies
  * without {@code Secure} ({@code COOKIE_SECURE=false}).
  */
 @SpringBootTest(
@@ -73,11 +73,18 @@ class ContractLimitsIT extends ContractSupport {
     assertError(first.post(AUTH + "/refresh", null), 401, "unauthorized");
     JsonNode list = third.get(AUTH + "/sessions").json();
     assertThat(list.get("active_sessions").asInt()).isEqualTo(2);
-    assertThat(ContractIT.list(list.get("sessions"))).extracting(s -> s.get("user_agent").asString())
+    assertThat(ContractIT.list(list.get("sessions")))
+        .extracting(s -> s.get("user_agent").asString())
         .containsExactly("second", "third");
     assertThat(second.get(AUTH + "/me").status()).isEqualTo(200);
-    assertThat(REDIS.cli().zcard(ContractIT.scan(REDIS.cli(), "user-sessions:*").stream()
-        .filter(k -> k.endsWith(login.json().get("user").get("id").asString())).findFirst().orElseThrow()))
+    assertThat(
+            REDIS
+                .cli()
+                .zcard(
+                    ContractIT.scan(REDIS.cli(), "user-sessions:*").stream()
+                        .filter(k -> k.endsWith(login.json().get("user").get("id").asString()))
+                        .findFirst()
+                        .orElseThrow()))
         .isEqualTo(2);
   }
 
@@ -91,7 +98,8 @@ class ContractLimitsIT extends ContractSupport {
     ApiClient.Reply logout = client.post(AUTH + "/logout", null);
 
     for (ApiClient.Reply reply : List.of(login, refresh, logout)) {
-      assertThat(reply.setCookies()).extracting(ApiClient.SetCookie::name)
+      assertThat(reply.setCookies())
+          .extracting(ApiClient.SetCookie::name)
           .containsExactlyInAnyOrder("access_token", "refresh_token");
       for (ApiClient.SetCookie cookie : reply.setCookies()) {
         assertThat(cookie.has("Secure")).as("%s", cookie).isFalse();

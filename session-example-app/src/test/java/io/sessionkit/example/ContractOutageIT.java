@@ -53,7 +53,8 @@ class ContractOutageIT extends ContractSupport {
   }
 
   @Test
-  void validTokensLoginAndLogoutWorkWhileRedisIsDownAndNothingIsLostWhenItReturns() throws InterruptedException {
+  void validTokensLoginAndLogoutWorkWhileRedisIsDownAndNothingIsLostWhenItReturns()
+      throws InterruptedException {
     String username = newUsername("outage");
     ApiClient laptop = client().userAgent("laptop");
     laptop.registerAndLogin(username, PASSWORD);
@@ -69,7 +70,8 @@ class ContractOutageIT extends ContractSupport {
     JsonNode list = timed(() -> laptop.get(AUTH + "/sessions")).json();
     assertThat(list.get("redis_available").asBoolean()).isFalse();
     assertThat(timed(() -> laptop.get(AUTH + "/activity")).status()).isEqualTo(200);
-    ApiClient.Reply adminList = timed(() -> admin.get("/api/v1/admin/users/" + username + "/sessions"));
+    ApiClient.Reply adminList =
+        timed(() -> admin.get("/api/v1/admin/users/" + username + "/sessions"));
     assertThat(adminList.status()).isEqualTo(200);
     assertThat(adminList.json().get("redis_available").asBoolean()).isFalse();
     ApiClient tablet = client().userAgent("tablet");
@@ -78,31 +80,45 @@ class ContractOutageIT extends ContractSupport {
     String tabletSession = login.json().get("session_id").asString();
     assertThat(timed(() -> tablet.get(AUTH + "/me")).status()).isEqualTo(200);
     assertThat(timed(() -> phone.post(AUTH + "/logout", null)).status()).isEqualTo(200);
-    assertError(timed(() -> client().get(AUTH + "/me", "Authorization", bearer(phoneToken))), 401, "unauthorized");
-    assertThat(timed(() -> client().register(newUsername("during"), PASSWORD)).status()).isEqualTo(201);
-    assertThat(timed(() -> client().login(newUsername("nobody"), PASSWORD)).status()).isEqualTo(401);
-    assertThat(timed(() -> laptop.post(AUTH + "/refresh", null)).status()).as("refresh needs the store").isIn(200, 503);
+    assertError(
+        timed(() -> client().get(AUTH + "/me", "Authorization", bearer(phoneToken))),
+        401,
+        "unauthorized");
+    assertThat(timed(() -> client().register(newUsername("during"), PASSWORD)).status())
+        .isEqualTo(201);
+    assertThat(timed(() -> client().login(newUsername("nobody"), PASSWORD)).status())
+        .isEqualTo(401);
+    assertThat(timed(() -> laptop.post(AUTH + "/refresh", null)).status())
+        .as("refresh needs the store")
+        .isIn(200, 503);
     ApiClient watch = client().userAgent("watch");
     String watchSession = watch.loggedIn(username, PASSWORD).json().get("session_id").asString();
-    assertThat(timed(() -> laptop.delete(AUTH + "/sessions/" + watchSession)).status()).as("revoking a device").isEqualTo(204);
+    assertThat(timed(() -> laptop.delete(AUTH + "/sessions/" + watchSession)).status())
+        .as("revoking a device")
+        .isEqualTo(204);
 
     REDIS.server().resume();
 
     JsonNode back = awaitRedis(laptop);
-    assertThat(ContractIT.list(back.get("sessions"))).extracting(s -> s.get("session_id").asString())
+    assertThat(ContractIT.list(back.get("sessions")))
+        .extracting(s -> s.get("session_id").asString())
         .contains(tabletSession)
         .doesNotContain(Tokens.payload(phoneToken).get("sid").asString());
     assertThat(tablet.get(AUTH + "/me").status()).isEqualTo(200);
-    assertError(client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
+    assertError(
+        client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
     // what happened during the outage reaches Redis at the next reconcile interval (1 s)
     String phoneSession = Tokens.payload(phoneToken).get("sid").asString();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (true) {
       List<String> keys = ContractIT.scan(REDIS.cli(), "session:*");
-      if (keys.stream().anyMatch(k -> k.contains(tabletSession)) && keys.stream().noneMatch(k -> k.contains(phoneSession))) {
+      if (keys.stream().anyMatch(k -> k.contains(tabletSession))
+          && keys.stream().noneMatch(k -> k.contains(phoneSession))) {
         break;
       }
-      assertThat(System.nanoTime()).as("Redis up to date within 5 s: %s", keys).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("Redis up to date within 5 s: %s", keys)
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
@@ -116,7 +132,9 @@ class ContractOutageIT extends ContractSupport {
       if (reply.status() == 200 && reply.json().get("redis_available").asBoolean()) {
         return reply.json();
       }
-      assertThat(System.nanoTime()).as("redis_available true within 5 s of Redis returning").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("redis_available true within 5 s of Redis returning")
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
@@ -129,11 +147,13 @@ class ContractOutageIT extends ContractSupport {
     assertThat(took).as("time taken for %s", reply).isLessThan(AT_MOST);
     assertThat(reply.status()).as("%s", reply).isNotIn(500, 502, 504);
     if (reply.status() >= 400) {
-      assertErrorBody(reply.json(), switch (reply.status()) {
-        case 401 -> "unauthorized";
-        case 503 -> "service_unavailable";
-        default -> "invalid_request";
-      });
+      assertErrorBody(
+          reply.json(),
+          switch (reply.status()) {
+            case 401 -> "unauthorized";
+            case 503 -> "service_unavailable";
+            default -> "invalid_request";
+          });
     }
     return reply;
   }

@@ -33,7 +33,11 @@ abstract class ContractSupport {
 
   /** A username no other test uses, valid by the contract's rule. */
   static String newUsername(String hint) {
-    return hint + "-" + USERS.incrementAndGet() + "_" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+    return hint
+        + "-"
+        + USERS.incrementAndGet()
+        + "_"
+        + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
   }
 
   /** A client logged in as a newly registered user. */
@@ -55,7 +59,9 @@ abstract class ContractSupport {
   }
 
   static void assertErrorBody(JsonNode body, String code) {
-    assertThat(fieldNames(body)).as("error body %s", body).containsExactlyInAnyOrder("error", "message");
+    assertThat(fieldNames(body))
+        .as("error body %s", body)
+        .containsExactlyInAnyOrder("error", "message");
     assertThat(body.get("error").asString()).as("error code in %s", body).isEqualTo(code);
     assertThat(body.get("message").isString()).isTrue();
     assertThat(body.get("message").asString()).isNotBlank();
@@ -67,11 +73,15 @@ abstract class ContractSupport {
 
   /** The access token the client holds in its cookie jar. */
   static String accessToken(ApiClient client) {
-    return client.cookie("access_token").orElseThrow(() -> new AssertionError("no access_token cookie"));
+    return client
+        .cookie("access_token")
+        .orElseThrow(() -> new AssertionError("no access_token cookie"));
   }
 
   static String refreshToken(ApiClient client) {
-    return client.cookie("refresh_token").orElseThrow(() -> new AssertionError("no refresh_token cookie"));
+    return client
+        .cookie("refresh_token")
+        .orElseThrow(() -> new AssertionError("no refresh_token cookie"));
   }
 
   static String bearer(String token) {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A private {@code redis-server} for one test class, started when Spring first asks for its URL,
  * and an operator's Lettuce connection to it. Register it as a static extension: it stops the
- * server when the class is done, after Spring has closed the app ({@code @DirtiesContext}),
- * because values in the class's JUnit store are closed after every after-all callback. So the
- * app never outlives its Redis, and no test touches the shared Redis on 6379.
+ * server when the class is done, after Spring has closed the app ({@code @DirtiesContext}), because
+ * values in the class's JUnit store are closed after every after-all callback. So the app never
+ * outlives its Redis, and no test touches the shared Redis on 6379.
  */
 final class PrivateRedis implements BeforeAllCallback {
 
@@ -23,7 +23,8 @@ final class PrivateRedis implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     context
-        .getStore(ExtensionContext.Namespace.create(PrivateRedis.class, context.getRequiredTestClass()))
+        .getStore(
+            ExtensionContext.Namespace.create(PrivateRedis.class, context.getRequiredTestClass()))
         .put("redis", (AutoCloseable) this::close);
   }
 

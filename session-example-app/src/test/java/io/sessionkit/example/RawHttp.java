@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Sends requests byte for byte over a socket, for what {@link java.net.http.HttpClient} refuses
- * to send, such as raw non-ASCII bytes in a header.
+ * Sends requests byte for byte over a socket, for what {@link java.net.http.HttpClient} refuses to
+ * send, such as raw non-ASCII bytes in a header.
  */
 final class RawHttp {
 
@@ -30,7 +30,9 @@ final class RawHttp {
     String body() {
       int start = text.indexOf("\r\n\r\n");
       String body = start < 0 ? "" : text.substring(start + 4);
-      return head().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked") ? unchunk(body) : body;
+      return head().toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")
+          ? unchunk(body)
+          : body;
     }
 
     Optional<String> header(String name) {

@@ -29,7 +29,8 @@ final class Tokens {
 
   private static JsonNode part(String jwt, int index) {
     String[] parts = jwt.split("\\.");
-    return ApiClient.JSON.readTree(new String(B64_DECODE.decode(parts[index]), StandardCharsets.UTF_8));
+    return ApiClient.JSON.readTree(
+        new String(B64_DECODE.decode(parts[index]), StandardCharsets.UTF_8));
   }
 
   /** A compact JWS of these parts, HS256-signed with {@code secret}. */

@@ -7,8 +7,8 @@ import java.security.Principal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The request as the application sees it once the filter has authenticated it: the user id is
- * the principal and the remote user, and roles come from the access token.
+ * The request as the application sees it once the filter has authenticated it: the user id is the
+ * principal and the remote user, and roles come from the access token.
  */
 final class AuthenticatedRequest extends HttpServletRequestWrapper {
 

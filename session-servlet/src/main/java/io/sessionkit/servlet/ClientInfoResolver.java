@@ -12,22 +12,21 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Works out the {@link ClientInfo} (address and user agent) of a request, for session metadata
- * and events.
+ * Works out the {@link ClientInfo} (address and user agent) of a request, for session metadata and
+ * events.
  *
- * <p>{@link #direct()} takes the peer address of the connection. Behind a reverse proxy that is
- * the proxy; {@link #trusting(Collection)} then honours {@code X-Forwarded-For}, but only when the
- * peer is one of the trusted proxies, since anyone else can write that header. The list is walked
- * from the right (the hop nearest this server), skipping trusted proxies, and the first address
- * that is not trusted is the client. When every hop is trusted, the leftmost is taken. A list
- * that cannot be read (an entry that is not an IP address, with or without a port, or a header
- * longer than {@value #MAX_FORWARDED_LENGTH} characters) is ignored and the peer address used.
+ * <p>{@link #direct()} takes the peer address of the connection. Behind a reverse proxy that is the
+ * proxy; {@link #trusting(Collection)} then honours {@code X-Forwarded-For}, but only when the peer
+ * is one of the trusted proxies, since anyone else can write that header. The list is walked from
+ * the right (the hop nearest this server), skipping trusted proxies, and the first address that is
+ * not trusted is the client. When every hop is trusted, the leftmost is taken. A list that cannot
+ * be read (an entry that is not an IP address, with or without a port, or a header longer than
+ * {@value #MAX_FORWARDED_LENGTH} characters) is ignored and the peer address used.
  *
- * <p>Addresses are reported in canonical form: dotted quads, and IPv6 in the RFC 5952 form
- * ({@code ::1}, {@code 2001:db8::7}); IPv4-mapped IPv6 addresses as IPv4. An address that cannot
- * be read is reported as the empty string. The user agent is the {@code User-Agent} header (empty
- * when absent), which {@link ClientInfo} cuts to {@value ClientInfo#MAX_USER_AGENT_LENGTH}
- * characters.
+ * <p>Addresses are reported in canonical form: dotted quads, and IPv6 in the RFC 5952 form ({@code
+ * ::1}, {@code 2001:db8::7}); IPv4-mapped IPv6 addresses as IPv4. An address that cannot be read is
+ * reported as the empty string. The user agent is the {@code User-Agent} header (empty when
+ * absent), which {@link ClientInfo} cuts to {@value ClientInfo#MAX_USER_AGENT_LENGTH} characters.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -74,7 +73,9 @@ public final class ClientInfoResolver {
     return new ClientInfo(clientIp(request), userAgent == null ? "" : userAgent);
   }
 
-  /** The trusted blocks, in canonical form such as {@code 10.0.0.0/8}; empty for {@link #direct()}. */
+  /**
+   * The trusted blocks, in canonical form such as {@code 10.0.0.0/8}; empty for {@link #direct()}.
+   */
   public List<String> trustedProxies() {
     return trusted.stream().map(IpAddresses.Cidr::toString).toList();
   }
@@ -134,6 +135,8 @@ public final class ClientInfoResolver {
 
   @Override
   public String toString() {
-    return trusted.isEmpty() ? "ClientInfoResolver[direct]" : "ClientInfoResolver[trusting=" + trustedProxies() + "]";
+    return trusted.isEmpty()
+        ? "ClientInfoResolver[direct]"
+        : "ClientInfoResolver[trusting=" + trustedProxies() + "]";
   }
 }

@@ -29,8 +29,8 @@ record Credential(String token, Transport transport) {
   /**
    * The token from a well-formed {@code Authorization: Bearer <token>}, else from the access
    * cookie. An {@code Authorization} header that is not one well-formed bearer token (another
-   * scheme, an empty or oversized token, characters outside RFC 6750's token68, several headers)
-   * is ignored rather than refused, so the cookie still counts. Never throws.
+   * scheme, an empty or oversized token, characters outside RFC 6750's token68, several headers) is
+   * ignored rather than refused, so the cookie still counts. Never throws.
    */
   static Optional<Credential> read(HttpServletRequest request, SessionCookies cookies) {
     Optional<String> bearer = bearer(request);
@@ -47,7 +47,9 @@ record Credential(String token, Transport transport) {
       return Optional.empty();
     }
     String value = values.get(0);
-    if (value == null || value.length() > MAX_TOKEN_LENGTH + 16 || value.length() < 8
+    if (value == null
+        || value.length() > MAX_TOKEN_LENGTH + 16
+        || value.length() < 8
         || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
@@ -73,7 +75,12 @@ record Credential(String token, Transport transport) {
           (c >= 'a' && c <= 'z')
               || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9')
-              || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c == '~'
+              || c == '+'
+              || c == '/';
       if (!ok) {
         return false;
       }

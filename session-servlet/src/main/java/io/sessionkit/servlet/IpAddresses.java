@@ -100,7 +100,9 @@ final class IpAddresses {
   }
 
   private static boolean isPort(String colonAndDigits) {
-    if (colonAndDigits.length() < 2 || colonAndDigits.length() > 6 || colonAndDigits.charAt(0) != ':') {
+    if (colonAndDigits.length() < 2
+        || colonAndDigits.length() > 6
+        || colonAndDigits.charAt(0) != ':') {
       return false;
     }
     int port = 0;
@@ -177,28 +179,40 @@ final class IpAddresses {
                   () ->
                       new IllegalArgumentException(
                           "trusted proxy must be an IPv4 or IPv6 address or a CIDR block such as"
-                              + " 10.0.0.0/8 or fd00::/8, but was '" + text + "'"));
+                              + " 10.0.0.0/8 or fd00::/8, but was '"
+                              + text
+                              + "'"));
       int bits = address.length * 8;
       int prefix = bits;
       if (slash >= 0) {
         String prefixPart = trimmed.substring(slash + 1);
-        if (prefixPart.isEmpty() || prefixPart.length() > 3 || !prefixPart.chars().allMatch(Character::isDigit)) {
+        if (prefixPart.isEmpty()
+            || prefixPart.length() > 3
+            || !prefixPart.chars().allMatch(Character::isDigit)) {
           throw new IllegalArgumentException(
-              "trusted proxy CIDR prefix length must be a number from 0 to " + bits + ", but was '"
-                  + text + "'");
+              "trusted proxy CIDR prefix length must be a number from 0 to "
+                  + bits
+                  + ", but was '"
+                  + text
+                  + "'");
         }
         prefix = Integer.parseInt(prefixPart);
         if (prefix > bits) {
           throw new IllegalArgumentException(
-              "trusted proxy CIDR prefix length must be from 0 to " + bits + " for this address,"
-                  + " but was '" + text + "'");
+              "trusted proxy CIDR prefix length must be from 0 to "
+                  + bits
+                  + " for this address,"
+                  + " but was '"
+                  + text
+                  + "'");
         }
       }
       return new Cidr(mask(address, prefix), prefix);
     }
 
     boolean contains(byte[] address) {
-      return address.length == network.length && Arrays.equals(mask(address, prefixLength), network);
+      return address.length == network.length
+          && Arrays.equals(mask(address, prefixLength), network);
     }
 
     private static byte[] mask(byte[] address, int prefixLength) {

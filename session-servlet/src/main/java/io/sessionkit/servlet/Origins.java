@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The cross-site check for cookie-authenticated unsafe requests: the browser's {@code Origin}
- * must be the request's own origin or one of the allowed ones.
+ * The cross-site check for cookie-authenticated unsafe requests: the browser's {@code Origin} must
+ * be the request's own origin or one of the allowed ones.
  *
  * <p>Origins are compared in a canonical form, {@code scheme://host:port} with the scheme and host
  * in lower case and the port always written, so {@code https://Example.com} and {@code
@@ -60,21 +60,24 @@ final class Origins {
                   () ->
                       new IllegalArgumentException(
                           "allowed origin must be scheme://host[:port] with scheme http or https"
-                              + " and no path, such as https://app.example.com, but was '" + origin
+                              + " and no path, such as https://app.example.com, but was '"
+                              + origin
                               + "'")));
     }
     return canonical.isEmpty() ? OWN_ONLY : new Origins(canonical);
   }
 
-  /** Whether the method may change state and so needs the check. Method names are case-sensitive. */
+  /**
+   * Whether the method may change state and so needs the check. Method names are case-sensitive.
+   */
   static boolean isUnsafe(String method) {
     return !SAFE_METHODS.contains(method);
   }
 
   /**
-   * Whether the request may go on: it has no {@code Origin} header (non-browser clients and
-   * older browsers send none), or exactly one naming the request's own origin or an allowed one.
-   * {@code Origin: null} (sent from sandboxed and privacy-sensitive contexts) is refused.
+   * Whether the request may go on: it has no {@code Origin} header (non-browser clients and older
+   * browsers send none), or exactly one naming the request's own origin or an allowed one. {@code
+   * Origin: null} (sent from sandboxed and privacy-sensitive contexts) is refused.
    */
   boolean allows(HttpServletRequest request) {
     Enumeration<String> headers = request.getHeaders("Origin");
@@ -100,8 +103,8 @@ final class Origins {
   /**
    * The origin the request was addressed to: its scheme with the host and port from {@code Host}
    * (as the container reports them through {@link HttpServletRequest#getServerName()} and {@link
-   * HttpServletRequest#getServerPort()}). A browser sets {@code Host} itself, so a cross-site
-   * page cannot make it match its own origin.
+   * HttpServletRequest#getServerPort()}). A browser sets {@code Host} itself, so a cross-site page
+   * cannot make it match its own origin.
    */
   private static Optional<String> own(HttpServletRequest request) {
     String scheme = request.getScheme();

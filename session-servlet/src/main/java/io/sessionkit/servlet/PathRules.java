@@ -13,8 +13,8 @@ import java.util.Optional;
  *
  * <p>A pattern is either an exact path ({@code /api/v1/auth/login}) or a prefix ending in {@code
  * /**} ({@code /api/**} matches {@code /api} and everything below it; {@code /**} matches every
- * path). Patterns are decoded paths, matched case-sensitively against the request path within
- * its context ({@link HttpServletRequest#getRequestURI()} without the context path), after
+ * path). Patterns are decoded paths, matched case-sensitively against the request path within its
+ * context ({@link HttpServletRequest#getRequestURI()} without the context path), after
  * percent-decoding.
  *
  * <p>Fails safe: a path that cannot be matched reliably, because it contains {@code ..}, an empty
@@ -54,8 +54,8 @@ public final class PathRules {
    *
    * @param path a path within the context as sent on the wire (percent-encoded), such as {@code
    *     /api/orders/7}; the query string must not be included
-   * @return true when the path matches a protect pattern and no permit pattern, and always true
-   *     for a path that is not clean (see the class description)
+   * @return true when the path matches a protect pattern and no permit pattern, and always true for
+   *     a path that is not clean (see the class description)
    */
   public boolean isProtected(String path) {
     Objects.requireNonNull(path, "path");
@@ -112,7 +112,9 @@ public final class PathRules {
     Objects.requireNonNull(pattern, "pattern");
     if (pattern.length() > MAX_PATTERN_LENGTH) {
       throw new IllegalArgumentException(
-          "path pattern must be at most " + MAX_PATTERN_LENGTH + " characters, but was "
+          "path pattern must be at most "
+              + MAX_PATTERN_LENGTH
+              + " characters, but was "
               + pattern.length());
     }
     boolean prefix = pattern.endsWith("/**");
@@ -140,8 +142,11 @@ public final class PathRules {
 
   private static IllegalArgumentException invalid(String pattern, String rule) {
     return new IllegalArgumentException(
-        "path pattern must be an exact path like /api/me or a prefix like /api/**: it " + rule
-            + ", but was '" + pattern + "'");
+        "path pattern must be an exact path like /api/me or a prefix like /api/**: it "
+            + rule
+            + ", but was '"
+            + pattern
+            + "'");
   }
 
   /**
@@ -161,15 +166,17 @@ public final class PathRules {
       return this;
     }
 
-    /** Adds patterns of paths that are open to anonymous requests even inside a protected prefix. */
+    /**
+     * Adds patterns of paths that are open to anonymous requests even inside a protected prefix.
+     */
     public Builder permit(String... patterns) {
       permit.addAll(validated(patterns, "permit"));
       return this;
     }
 
     /**
-     * The rules. When no protect pattern was given, every path is protected ({@code /**}), so
-     * that {@code builder().permit("/login").build()} means "everything but /login".
+     * The rules. When no protect pattern was given, every path is protected ({@code /**}), so that
+     * {@code builder().permit("/login").build()} means "everything but /login".
      */
     public PathRules build() {
       return new PathRules(protect.isEmpty() ? List.of("/**") : protect, permit);

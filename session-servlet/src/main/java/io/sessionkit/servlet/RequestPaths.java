@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The path of a request within its context, decoded and checked, for matching against path
- * rules and endpoint paths.
+ * The path of a request within its context, decoded and checked, for matching against path rules
+ * and endpoint paths.
  *
  * <p>Containers route on the decoded, normalised path, so matching the raw URI would let {@code
  * /%61pi/x} slip past a rule for {@code /api/**}. Decoding is therefore done here, and any path
  * whose meaning could differ between this code and the container (dot segments, empty segments,
- * path parameters, encoded slashes or percent signs, backslashes, control characters, bad UTF-8)
- * or a raw {@code ?} or {@code #}, which belong to a query or fragment rather than a path) is
- * reported as unclean: callers treat it as protected and as no endpoint of theirs.
+ * path parameters, encoded slashes or percent signs, backslashes, control characters, bad UTF-8) or
+ * a raw {@code ?} or {@code #}, which belong to a query or fragment rather than a path) is reported
+ * as unclean: callers treat it as protected and as no endpoint of theirs.
  */
 final class RequestPaths {
 

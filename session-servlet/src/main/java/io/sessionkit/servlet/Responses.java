@@ -28,16 +28,16 @@ final class Responses {
   /**
    * Most request body bytes read and thrown away before a refusal, as Tomcat's {@code
    * maxSwallowSize} does: a client still uploading when the answer comes may otherwise see the
-   * connection reset instead of the answer. Larger bodies are left to the container, which
-   * closes the connection.
+   * connection reset instead of the answer. Larger bodies are left to the container, which closes
+   * the connection.
    */
   static final long MAX_DISCARD_BYTES = 2 * 1024 * 1024;
 
   private Responses() {}
 
   /**
-   * Reads and drops what is left of the request body, up to {@link #MAX_DISCARD_BYTES}, so that
-   * the connection can carry the answer (and the next request). Never throws.
+   * Reads and drops what is left of the request body, up to {@link #MAX_DISCARD_BYTES}, so that the
+   * connection can carry the answer (and the next request). Never throws.
    */
   static void discardBody(HttpServletRequest request) {
     long length = request.getContentLengthLong();
@@ -59,10 +59,10 @@ final class Responses {
   }
 
   /**
-   * Refuses a request that needs authentication and did not get it, as {@code check} describes:
-   * 401 for a missing, invalid or expired token or an ended session, 503 when the store is
-   * unreachable in deny mode. When a cookie brought a token whose session has ended, both cookies
-   * are cleared so the browser stops sending them.
+   * Refuses a request that needs authentication and did not get it, as {@code check} describes: 401
+   * for a missing, invalid or expired token or an ended session, 503 when the store is unreachable
+   * in deny mode. When a cookie brought a token whose session has ended, both cookies are cleared
+   * so the browser stops sending them.
    */
   static void refuseUnauthenticated(
       HttpServletResponse response, RequestCheck check, SessionCookies cookies) throws IOException {
@@ -72,11 +72,12 @@ final class Responses {
       return;
     }
     switch (authentication.get().status()) {
-      case INVALID_TOKEN -> unauthorized(
-          response,
-          authentication.get().tokenStatus() == TokenVerification.Status.EXPIRED
-              ? "Access token expired"
-              : "Invalid access token");
+      case INVALID_TOKEN ->
+          unauthorized(
+              response,
+              authentication.get().tokenStatus() == TokenVerification.Status.EXPIRED
+                  ? "Access token expired"
+                  : "Invalid access token");
       case SESSION_ENDED -> {
         if (check.transport().filter(Credential.Transport.COOKIE::equals).isPresent()) {
           cookies.clear(response);
@@ -84,15 +85,18 @@ final class Responses {
         unauthorized(response, "Session has ended");
       }
       case STORE_UNAVAILABLE -> serviceUnavailable(response);
-      case AUTHENTICATED -> throw new IllegalArgumentException("an authenticated request is not refused");
+      case AUTHENTICATED ->
+          throw new IllegalArgumentException("an authenticated request is not refused");
     }
   }
 
   /** 401 for a refused refresh; the caller clears the cookies. */
-  static void refreshRefused(HttpServletResponse response, Refresh.Status status) throws IOException {
+  static void refreshRefused(HttpServletResponse response, Refresh.Status status)
+      throws IOException {
     switch (status) {
-      case REUSE_DETECTED -> unauthorized(
-          response, "Refresh token was already used; the session has been ended for safety");
+      case REUSE_DETECTED ->
+          unauthorized(
+              response, "Refresh token was already used; the session has been ended for safety");
       case INVALID_TOKEN -> unauthorized(response, "Invalid refresh token");
       case SESSION_ENDED -> unauthorized(response, "Session has ended");
       case REFRESHED -> throw new IllegalArgumentException("a successful refresh is not refused");
@@ -132,11 +136,7 @@ final class Responses {
 
   /** 413 {@code payload_too_large}. */
   static void payloadTooLarge(HttpServletResponse response, int limit) throws IOException {
-    error(
-        response,
-        413,
-        "payload_too_large",
-        "Request body must be at most " + limit + " bytes");
+    error(response, 413, "payload_too_large", "Request body must be at most " + limit + " bytes");
   }
 
   /** 503 {@code service_unavailable}: the session store cannot be reached. */
@@ -170,7 +170,8 @@ final class Responses {
     json(response, status, body);
   }
 
-  private static void json(HttpServletResponse response, int status, Object body) throws IOException {
+  private static void json(HttpServletResponse response, int status, Object body)
+      throws IOException {
     if (response.isCommitted()) {
       // something downstream already answered; nothing sensible can be added
       log.debug("Response already committed; not writing status {}", status);

@@ -25,30 +25,30 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>The token is read from {@code Authorization: Bearer <jwt>}, else from the access cookie
  *       ({@link SessionCookies}). A header or cookie that is oversized (over 8 KB), not ASCII, an
- *       empty bearer or another scheme counts as no token; nothing about the input makes the
- *       filter throw.
+ *       empty bearer or another scheme counts as no token; nothing about the input makes the filter
+ *       throw.
  *   <li>{@link SessionManager#authenticate(String)} checks it. When it succeeds, the request
  *       continues wrapped: {@link HttpServletRequest#getUserPrincipal()} is a principal named by
  *       the user id, {@link HttpServletRequest#getRemoteUser()} is the user id, {@link
  *       HttpServletRequest#isUserInRole(String)} checks the token's roles, and {@link
  *       #authentication(HttpServletRequest)} returns the {@link Authentication}.
  *   <li>When it fails on a path that the {@link PathRules} protect, the answer is 401 {@code
- *       {"error":"unauthorized","message":...}} ("Authentication required", "Access token
- *       expired", "Invalid access token" or "Session has ended"; a token is never echoed), or 503
- *       {@code service_unavailable} when the store is unreachable in {@link
+ *       {"error":"unauthorized","message":...}} ("Authentication required", "Access token expired",
+ *       "Invalid access token" or "Session has ended"; a token is never echoed), or 503 {@code
+ *       service_unavailable} when the store is unreachable in {@link
  *       io.sessionkit.FallbackMode#DENY}. If the token came in the cookie and its session has
  *       ended, both cookies are cleared. On other paths the request continues anonymously.
  *   <li>A request authenticated by the cookie with an unsafe method (anything but GET, HEAD,
- *       OPTIONS and TRACE) whose {@code Origin} header is present and is neither the request's
- *       own origin nor an {@linkplain Builder#allowedOrigins allowed one} gets 403 {@code
+ *       OPTIONS and TRACE) whose {@code Origin} header is present and is neither the request's own
+ *       origin nor an {@linkplain Builder#allowedOrigins allowed one} gets 403 {@code
  *       {"error":"forbidden","message":"Cross-site request refused"}}; {@code Origin: null} is
  *       refused too, a missing {@code Origin} allowed. Bearer requests are not checked: a browser
  *       never adds that header on its own.
  * </ol>
  *
  * <p>Register it before anything that needs the caller, and before {@link SessionEndpoints}. A
- * request it has already processed (a forward or include of the same request) passes straight
- * on. Instances are immutable and thread-safe.
+ * request it has already processed (a forward or include of the same request) passes straight on.
+ * Instances are immutable and thread-safe.
  */
 public final class SessionAuthenticationFilter implements Filter {
 
@@ -80,8 +80,8 @@ public final class SessionAuthenticationFilter implements Filter {
   }
 
   /**
-   * The authentication this filter attached to the request, present only when the request
-   * carried a valid token of a live session.
+   * The authentication this filter attached to the request, present only when the request carried a
+   * valid token of a live session.
    */
   public static Optional<Authentication> authentication(HttpServletRequest request) {
     Objects.requireNonNull(request, "request");
@@ -102,8 +102,7 @@ public final class SessionAuthenticationFilter implements Filter {
       return;
     }
     Optional<Credential> credential = Credential.read(request, cookies);
-    Optional<Authentication> authentication =
-        credential.map(c -> manager.authenticate(c.token()));
+    Optional<Authentication> authentication = credential.map(c -> manager.authenticate(c.token()));
     RequestCheck check =
         new RequestCheck(credential.map(Credential::transport), authentication, origins);
     request.setAttribute(RequestCheck.ATTRIBUTE, check);
@@ -180,10 +179,10 @@ public final class SessionAuthenticationFilter implements Filter {
 
     /**
      * Origins besides the request's own that may make cookie-authenticated unsafe requests, each
-     * {@code scheme://host[:port]} with scheme {@code http} or {@code https} and nothing after
-     * the port, such as {@code https://app.example.com}. Replaces any earlier list. Default none.
-     * Behind a TLS-terminating proxy the request's own origin is seen as {@code http://…}; list
-     * the public origin here unless the container is told about the proxy.
+     * {@code scheme://host[:port]} with scheme {@code http} or {@code https} and nothing after the
+     * port, such as {@code https://app.example.com}. Replaces any earlier list. Default none.
+     * Behind a TLS-terminating proxy the request's own origin is seen as {@code http://…}; list the
+     * public origin here unless the container is told about the proxy.
      *
      * @throws IllegalArgumentException naming the entry that is not an origin
      */

@@ -15,16 +15,16 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The two cookies that carry a browser's tokens: the access token (a JWT, checked on every
- * request) and the refresh token (exchanged at the refresh endpoint).
+ * The two cookies that carry a browser's tokens: the access token (a JWT, checked on every request)
+ * and the refresh token (exchanged at the refresh endpoint).
  *
  * <p>Every cookie written is {@code HttpOnly} (scripts cannot read it), has the configured {@code
  * SameSite}, {@code Path} and optional {@code Domain}, is {@code Secure} unless configured
- * otherwise, and has a {@code Max-Age}: the access cookie lives until the access token expires,
- * the refresh cookie until the refresh token (that is, the session) expires, so a browser drops
- * each when it becomes useless. {@link #clear} writes both with {@code Max-Age=0}. The {@code
- * Set-Cookie} headers are written here rather than through {@link jakarta.servlet.http.Cookie},
- * so that every container sends exactly the same attributes.
+ * otherwise, and has a {@code Max-Age}: the access cookie lives until the access token expires, the
+ * refresh cookie until the refresh token (that is, the session) expires, so a browser drops each
+ * when it becomes useless. {@link #clear} writes both with {@code Max-Age=0}. The {@code
+ * Set-Cookie} headers are written here rather than through {@link jakarta.servlet.http.Cookie}, so
+ * that every container sends exactly the same attributes.
  *
  * <p>Reading is tolerant: a cookie whose value is empty, longer than {@value #MAX_VALUE_LENGTH}
  * characters or not plain ASCII token characters counts as absent, and nothing about a malformed
@@ -72,21 +72,28 @@ public final class SessionCookies {
 
   /**
    * Sets both cookies, typically after a login or a refresh. Also marks the response {@code
-   * Cache-Control: no-store} unless it already has a {@code Cache-Control}, so that no shared
-   * cache keeps a response that sets tokens.
+   * Cache-Control: no-store} unless it already has a {@code Cache-Control}, so that no shared cache
+   * keeps a response that sets tokens.
    *
    * @throws IllegalArgumentException if a token is not a valid cookie value (tokens issued by
    *     sessionkit always are); the message does not contain the token
    */
-  public void write(HttpServletResponse response, AccessToken accessToken, RefreshToken refreshToken) {
+  public void write(
+      HttpServletResponse response, AccessToken accessToken, RefreshToken refreshToken) {
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(accessToken, "accessToken");
     Objects.requireNonNull(refreshToken, "refreshToken");
     Instant now = clock.instant();
-    String access = header(accessTokenName, checkedValue(accessToken.value(), "access token"),
-        secondsUntil(now, accessToken.expiresAt()));
-    String refresh = header(refreshTokenName, checkedValue(refreshToken.value(), "refresh token"),
-        secondsUntil(now, refreshToken.expiresAt()));
+    String access =
+        header(
+            accessTokenName,
+            checkedValue(accessToken.value(), "access token"),
+            secondsUntil(now, accessToken.expiresAt()));
+    String refresh =
+        header(
+            refreshTokenName,
+            checkedValue(refreshToken.value(), "refresh token"),
+            secondsUntil(now, refreshToken.expiresAt()));
     response.addHeader("Set-Cookie", access);
     response.addHeader("Set-Cookie", refresh);
     if (!response.containsHeader("Cache-Control")) {
@@ -143,9 +150,19 @@ public final class SessionCookies {
 
   @Override
   public String toString() {
-    return "SessionCookies[accessTokenName=" + accessTokenName + ", refreshTokenName="
-        + refreshTokenName + ", secure=" + secure + ", sameSite=" + sameSite + ", path=" + path
-        + ", domain=" + domain + "]";
+    return "SessionCookies[accessTokenName="
+        + accessTokenName
+        + ", refreshTokenName="
+        + refreshTokenName
+        + ", secure="
+        + secure
+        + ", sameSite="
+        + sameSite
+        + ", path="
+        + path
+        + ", domain="
+        + domain
+        + "]";
   }
 
   private String header(String name, String value, long maxAge) {
@@ -171,7 +188,10 @@ public final class SessionCookies {
   private static String checkedValue(String value, String what) {
     if (!isCookieValue(value)) {
       throw new IllegalArgumentException(
-          what + " must be 1 to " + MAX_VALUE_LENGTH + " cookie-safe ASCII characters to be"
+          what
+              + " must be 1 to "
+              + MAX_VALUE_LENGTH
+              + " cookie-safe ASCII characters to be"
               + " stored in a cookie (value not shown)");
     }
     return value;
@@ -291,8 +311,9 @@ public final class SessionCookies {
             case "strict" -> "Strict";
             case "lax" -> "Lax";
             case "none" -> "None";
-            default -> throw new IllegalArgumentException(
-                "sameSite must be one of Strict, Lax or None, but was '" + sameSite + "'");
+            default ->
+                throw new IllegalArgumentException(
+                    "sameSite must be one of Strict, Lax or None, but was '" + sameSite + "'");
           };
       return this;
     }
@@ -311,7 +332,9 @@ public final class SessionCookies {
       if (!ok) {
         throw new IllegalArgumentException(
             "path must start with '/' and be at most 1024 printable ASCII characters without"
-                + " spaces, ';' or ',', but was '" + path + "'");
+                + " spaces, ';' or ',', but was '"
+                + path
+                + "'");
       }
       this.path = path;
       return this;
@@ -325,11 +348,15 @@ public final class SessionCookies {
     public Builder domain(String domain) {
       Objects.requireNonNull(domain, "domain");
       String host = domain.startsWith(".") ? domain.substring(1) : domain;
-      if (host.isEmpty() || host.length() > 253
-          || !host.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+      if (host.isEmpty()
+          || host.length() > 253
+          || !host.matches(
+              "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
         throw new IllegalArgumentException(
             "domain must be a host name such as example.com (letters, digits, '-' and '.'), but"
-                + " was '" + domain + "'");
+                + " was '"
+                + domain
+                + "'");
       }
       this.domain = host.toLowerCase(Locale.ROOT);
       return this;
@@ -344,9 +371,9 @@ public final class SessionCookies {
     /**
      * The cookie settings.
      *
-     * @throws IllegalStateException when {@code SameSite=None} is asked for without {@code
-     *     Secure} (browsers reject such cookies), when both cookies have the same name, or when a
-     *     name's {@code __Host-} or {@code __Secure-} prefix asks for attributes that are not set
+     * @throws IllegalStateException when {@code SameSite=None} is asked for without {@code Secure}
+     *     (browsers reject such cookies), when both cookies have the same name, or when a name's
+     *     {@code __Host-} or {@code __Secure-} prefix asks for attributes that are not set
      */
     public SessionCookies build() {
       if (sameSite.equals("None") && !secure) {
@@ -356,7 +383,8 @@ public final class SessionCookies {
       }
       if (accessTokenName.equals(refreshTokenName)) {
         throw new IllegalStateException(
-            "accessTokenName and refreshTokenName must differ, but both were '" + accessTokenName
+            "accessTokenName and refreshTokenName must differ, but both were '"
+                + accessTokenName
                 + "'");
       }
       for (String name : new String[] {accessTokenName, refreshTokenName}) {
@@ -366,7 +394,9 @@ public final class SessionCookies {
         }
         if (name.startsWith("__Host-") && (domain != null || !path.equals("/"))) {
           throw new IllegalStateException(
-              "cookie name '" + name + "' has the __Host- prefix, which requires path \"/\" and"
+              "cookie name '"
+                  + name
+                  + "' has the __Host- prefix, which requires path \"/\" and"
                   + " no domain");
         }
       }
@@ -377,7 +407,10 @@ public final class SessionCookies {
       Objects.requireNonNull(name, setting);
       if (!isToken(name)) {
         throw new IllegalArgumentException(
-            setting + " must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~, but was '" + name + "'");
+            setting
+                + " must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~, but was '"
+                + name
+                + "'");
       }
       return name;
     }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The session endpoints, as a filter that answers these requests below its base path ({@code
- * /api/v1/auth} by default) and passes every other request down the chain, so that the host's
- * own login, registration or profile handlers can live under the same base path:
+ * /api/v1/auth} by default) and passes every other request down the chain, so that the host's own
+ * login, registration or profile handlers can live under the same base path:
  *
  * <table>
  *   <caption>Endpoints</caption>
@@ -53,19 +53,19 @@ import org.slf4j.LoggerFactory;
  *       caller's sessions, 404 for any other id</td></tr>
  * </table>
  *
- * <p>It must run after {@link SessionAuthenticationFilter}, whose verdict it uses: an endpoint
- * that needs authentication refuses an unauthenticated request itself (401, or 503 when the store
- * is unreachable in deny mode), even when the filter's path rules let it through as public. Since
- * an expired access token must still reach {@code /refresh}, permit that path in the filter's
- * {@link PathRules} (see {@link #refreshPath()}). A refresh by cookie is subject to the filter's
+ * <p>It must run after {@link SessionAuthenticationFilter}, whose verdict it uses: an endpoint that
+ * needs authentication refuses an unauthenticated request itself (401, or 503 when the store is
+ * unreachable in deny mode), even when the filter's path rules let it through as public. Since an
+ * expired access token must still reach {@code /refresh}, permit that path in the filter's {@link
+ * PathRules} (see {@link #refreshPath()}). A refresh by cookie is subject to the filter's
  * cross-site check, with the filter's allowed origins.
  *
- * <p>A refresh whose token came in the body (a non-browser client) also returns the new tokens
- * in the body: {@code access_token}, {@code refresh_token} and {@code refresh_token_expires_at}.
- * A refused refresh (reuse of a rotated token, an unknown token, an ended session) is 401 and
- * clears both cookies. A wrong method on one of these paths is 405 with an {@code Allow} header;
- * a request body over {@value #MAX_BODY_BYTES} bytes is 413; a body that is not a JSON object is
- * 400. Nothing a client sends makes these endpoints answer 500.
+ * <p>A refresh whose token came in the body (a non-browser client) also returns the new tokens in
+ * the body: {@code access_token}, {@code refresh_token} and {@code refresh_token_expires_at}. A
+ * refused refresh (reuse of a rotated token, an unknown token, an ended session) is 401 and clears
+ * both cookies. A wrong method on one of these paths is 405 with an {@code Allow} header; a request
+ * body over {@value #MAX_BODY_BYTES} bytes is 413; a body that is not a JSON object is 400. Nothing
+ * a client sends makes these endpoints answer 500.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -143,11 +143,13 @@ public final class SessionEndpoints implements Filter {
         case LOGOUT -> logout(request, response, caller.get());
         case LOGOUT_ALL -> logoutAll(request, response, caller.get());
         case SESSIONS -> sessions(response, caller.get());
-        case SESSION -> revoke(request, response, caller.get(), Objects.requireNonNull(e.sessionId));
+        case SESSION ->
+            revoke(request, response, caller.get(), Objects.requireNonNull(e.sessionId));
         case REFRESH -> throw new IllegalStateException("refresh is answered above");
       }
     } catch (SessionStoreUnavailableException ex) {
-      log.warn("Session store unreachable during {} {}", request.getMethod(), request.getRequestURI());
+      log.warn(
+          "Session store unreachable during {} {}", request.getMethod(), request.getRequestURI());
       Responses.serviceUnavailable(response);
     }
   }
@@ -175,11 +177,11 @@ public final class SessionEndpoints implements Filter {
   }
 
   /**
-   * The caller's authentication, or empty after answering 401 (or 503) as the filter would have
-   * on a protected path.
+   * The caller's authentication, or empty after answering 401 (or 503) as the filter would have on
+   * a protected path.
    */
-  private Optional<Authentication> authenticated(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
+  private Optional<Authentication> authenticated(
+      HttpServletRequest request, HttpServletResponse response) throws IOException {
     Optional<RequestCheck> check = RequestCheck.of(request);
     if (check.isEmpty()) {
       if (warnedAboutMissingFilter.compareAndSet(false, true)) {
@@ -198,13 +200,15 @@ public final class SessionEndpoints implements Filter {
     return authenticated;
   }
 
-  private void refresh(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  private void refresh(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Optional<String> fromCookie = cookies.refreshToken(request);
     String token;
     if (fromCookie.isPresent()) {
       Responses.discardBody(request);
       // the browser sent this cookie on its own: the same cross-site rule as for the access cookie
-      Origins origins = RequestCheck.of(request).map(RequestCheck::origins).orElse(Origins.ownOnly());
+      Origins origins =
+          RequestCheck.of(request).map(RequestCheck::origins).orElse(Origins.ownOnly());
       if (!origins.allows(request)) {
         Responses.crossSiteRefused(response);
         return;
@@ -292,7 +296,8 @@ public final class SessionEndpoints implements Filter {
     return true;
   }
 
-  private void logout(HttpServletRequest request, HttpServletResponse response, Authentication caller)
+  private void logout(
+      HttpServletRequest request, HttpServletResponse response, Authentication caller)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
     manager.logout(claims.sessionId(), clientInfo.resolve(request));
@@ -314,9 +319,9 @@ public final class SessionEndpoints implements Filter {
 
   /**
    * The caller's sessions, oldest first. While the store is unreachable in JWT-only mode, the
-   * answer says {@code "redis_available": false} and lists only the caller's session: as the
-   * store last confirmed it if it did during this request, else with only {@code session_id} and
-   * {@code current} known and the other fields null.
+   * answer says {@code "redis_available": false} and lists only the caller's session: as the store
+   * last confirmed it if it did during this request, else with only {@code session_id} and {@code
+   * current} known and the other fields null.
    */
   private void sessions(HttpServletResponse response, Authentication caller) throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
@@ -334,19 +339,22 @@ public final class SessionEndpoints implements Filter {
       storeAvailable = false;
       sessions.clear();
       sessions.add(
-          caller.session().map(s -> describe(s, claims.sessionId())).orElseGet(() -> fromClaims(claims)));
+          caller
+              .session()
+              .map(s -> describe(s, claims.sessionId()))
+              .orElseGet(() -> fromClaims(claims)));
     }
     Responses.ok(response, listBody(sessions, storeAvailable));
   }
 
   /**
-   * The body that {@code GET {base}/sessions} answers, for these sessions: for hosts that show
-   * the same shape elsewhere, such as an operator's view of another user's sessions. Each item is
+   * The body that {@code GET {base}/sessions} answers, for these sessions: for hosts that show the
+   * same shape elsewhere, such as an operator's view of another user's sessions. Each item is
    * {@code session_id}, {@code created_at}, {@code last_active_at}, {@code expires_at} (ISO-8601
    * UTC), {@code ip}, {@code user_agent} and {@code current}.
    *
-   * @param sessions the sessions, in the order to list them ({@link SessionManager#sessions}
-   *     gives oldest first)
+   * @param sessions the sessions, in the order to list them ({@link SessionManager#sessions} gives
+   *     oldest first)
    * @param currentSessionId the id to mark {@code "current": true}; an id that none of them has
    *     marks none
    * @param storeAvailable the {@code redis_available} value
@@ -360,7 +368,9 @@ public final class SessionEndpoints implements Filter {
     Objects.requireNonNull(currentSessionId, "currentSessionId");
     List<Map<String, @Nullable Object>> items = new ArrayList<>(sessions.size());
     for (Session session : sessions) {
-      items.add(describe(Objects.requireNonNull(session, "sessions must not contain null"), currentSessionId));
+      items.add(
+          describe(
+              Objects.requireNonNull(session, "sessions must not contain null"), currentSessionId));
     }
     return listBody(items, storeAvailable);
   }
@@ -404,7 +414,10 @@ public final class SessionEndpoints implements Filter {
   }
 
   private void revoke(
-      HttpServletRequest request, HttpServletResponse response, Authentication caller, String sessionId)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Authentication caller,
+      String sessionId)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
     if (!SESSION_ID.matcher(sessionId).matches()
@@ -440,8 +453,8 @@ public final class SessionEndpoints implements Filter {
   private record Endpoint(Kind kind, @Nullable String sessionId) {}
 
   /**
-   * Builds {@link SessionEndpoints}. Every setter validates its argument at once and throws
-   * {@link IllegalArgumentException} naming the value and the rule. Not thread-safe.
+   * Builds {@link SessionEndpoints}. Every setter validates its argument at once and throws {@link
+   * IllegalArgumentException} naming the value and the rule. Not thread-safe.
    */
   public static final class Builder {
 
@@ -457,8 +470,8 @@ public final class SessionEndpoints implements Filter {
     }
 
     /**
-     * The path the endpoints live under, within the context: segments of letters, digits and
-     * {@code -._~}, starting with {@code /} and not ending with one. Default {@code /api/v1/auth}.
+     * The path the endpoints live under, within the context: segments of letters, digits and {@code
+     * -._~}, starting with {@code /} and not ending with one. Default {@code /api/v1/auth}.
      */
     public Builder basePath(String basePath) {
       Objects.requireNonNull(basePath, "basePath");
@@ -468,21 +481,25 @@ public final class SessionEndpoints implements Filter {
         throw new IllegalArgumentException(
             "basePath must be like /api/v1/auth: '/'-separated segments of letters, digits and"
                 + " -._~, no '.' or '..' segment, no trailing '/', at most 256 characters, but was '"
-                + basePath + "'");
+                + basePath
+                + "'");
       }
       this.basePath = basePath;
       return this;
     }
 
-    /** The cookies to rewrite and clear; use the filter's. Default {@link SessionCookies#defaults()}. */
+    /**
+     * The cookies to rewrite and clear; use the filter's. Default {@link
+     * SessionCookies#defaults()}.
+     */
     public Builder cookies(SessionCookies cookies) {
       this.cookies = Objects.requireNonNull(cookies, "cookies");
       return this;
     }
 
     /**
-     * How the client's address and user agent are found for refresh, logout and revocation
-     * events. Default {@link ClientInfoResolver#direct()}.
+     * How the client's address and user agent are found for refresh, logout and revocation events.
+     * Default {@link ClientInfoResolver#direct()}.
      */
     public Builder clientInfo(ClientInfoResolver clientInfo) {
       this.clientInfo = Objects.requireNonNull(clientInfo, "clientInfo");

@@ -66,7 +66,8 @@ class BadInputIT {
     Browser browser = new Browser(app);
     browser.login("user-" + UUID.randomUUID());
 
-    assertThat(browser.get("/api/me", "Authorization", "Bearer " + "a".repeat(10 * 1024)).status()).isEqualTo(200);
+    assertThat(browser.get("/api/me", "Authorization", "Bearer " + "a".repeat(10 * 1024)).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -97,10 +98,18 @@ class BadInputIT {
       "é€😀".getBytes(StandardCharsets.UTF_8),
       {(byte) 0xc3, (byte) 0x28}
     };
-    for (String header : List.of("Authorization: Bearer ", "Cookie: access_token=", "Origin: http://", "X-Forwarded-For: ", "User-Agent: ")) {
+    for (String header :
+        List.of(
+            "Authorization: Bearer ",
+            "Cookie: access_token=",
+            "Origin: http://",
+            "X-Forwarded-For: ",
+            "User-Agent: ")) {
       for (byte[] value : values) {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.writeBytes(("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header).getBytes(StandardCharsets.US_ASCII));
+        head.writeBytes(
+            ("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header)
+                .getBytes(StandardCharsets.US_ASCII));
         head.writeBytes(value);
         head.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -115,16 +124,28 @@ class BadInputIT {
   void nonAsciiCookieWithAValidOneFindsTheValidOne() {
     Browser.LoginResult login = new Browser(app).login("user-" + UUID.randomUUID());
     ByteArrayOutputStream head = new ByteArrayOutputStream();
-    head.writeBytes("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: access_token=".getBytes(StandardCharsets.US_ASCII));
+    head.writeBytes(
+        "GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: access_token="
+            .getBytes(StandardCharsets.US_ASCII));
     head.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe});
-    head.writeBytes(("; access_token=" + login.accessToken() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    head.writeBytes(
+        ("; access_token=" + login.accessToken() + "\r\n").getBytes(StandardCharsets.US_ASCII));
 
     assertThat(RawHttp.send(app.port(), head.toByteArray()).status()).isIn(200, 400);
   }
 
   @Test
   void garbageCookieHeadersCountAsNoToken() {
-    for (String cookie : List.of("", ";;;", "=", "access_token", "access_token=", "access_token=\"\"", "access_token=a b", "access_token=;refresh_token=")) {
+    for (String cookie :
+        List.of(
+            "",
+            ";;;",
+            "=",
+            "access_token",
+            "access_token=",
+            "access_token=\"\"",
+            "access_token=a b",
+            "access_token=;refresh_token=")) {
       String head = "GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + "\r\n";
       assertThat(RawHttp.send(app.port(), head).status()).as(cookie).isIn(400, 401);
     }
@@ -133,15 +154,32 @@ class BadInputIT {
   @Test
   void garbageOriginAndHostOnCookieAuthenticatedPostAreRefusedNotFailed() {
     Browser.LoginResult login = new Browser(app).login("user-" + UUID.randomUUID());
-    for (String origin : List.of("garbage", "http://", "http://a:99999", "http://[zz]", "https://a/path", "*", "file://x", "http://a:80:80")) {
+    for (String origin :
+        List.of(
+            "garbage",
+            "http://",
+            "http://a:99999",
+            "http://[zz]",
+            "https://a/path",
+            "*",
+            "file://x",
+            "http://a:80:80")) {
       String head =
-          "POST /api/me HTTP/1.1\r\nHost: 127.0.0.1:" + app.port() + "\r\nOrigin: " + origin
-              + "\r\nCookie: access_token=" + login.accessToken() + "\r\nContent-Length: 0\r\n";
+          "POST /api/me HTTP/1.1\r\nHost: 127.0.0.1:"
+              + app.port()
+              + "\r\nOrigin: "
+              + origin
+              + "\r\nCookie: access_token="
+              + login.accessToken()
+              + "\r\nContent-Length: 0\r\n";
       assertThat(RawHttp.send(app.port(), head).status()).as(origin).isEqualTo(403);
     }
     String badHost =
-        "POST /api/me HTTP/1.1\r\nHost: [::1\r\nOrigin: " + app.origin() + "\r\nCookie: access_token="
-            + login.accessToken() + "\r\nContent-Length: 0\r\n";
+        "POST /api/me HTTP/1.1\r\nHost: [::1\r\nOrigin: "
+            + app.origin()
+            + "\r\nCookie: access_token="
+            + login.accessToken()
+            + "\r\nContent-Length: 0\r\n";
     assertThat(RawHttp.send(app.port(), badHost).status()).isIn(400, 403);
   }
 
@@ -183,14 +221,16 @@ class BadInputIT {
 
   @Test
   void largeChunkedBodyToRefreshIsPayloadTooLarge() {
-    byte[] chunk = "{\"refresh_token\":\"".concat("a".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
+    byte[] chunk =
+        "{\"refresh_token\":\"".concat("a".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
     Browser.Response response =
         new Browser(app)
             .send(
                 "POST",
                 "/api/v1/auth/refresh",
                 // no length up front: the endpoint must stop reading at its limit by itself
-                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(chunk)));
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(chunk)));
 
     assertThat(response.status()).isEqualTo(413);
     assertThat(response.json().get("error").asText()).isEqualTo("payload_too_large");
@@ -212,14 +252,16 @@ class BadInputIT {
             .send(
                 "POST",
                 "/api/v1/auth/refresh",
-                HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}));
+                HttpRequest.BodyPublishers.ofByteArray(
+                    new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}));
 
     assertThat(response.status()).isEqualTo(400);
   }
 
   @Test
   void refreshTokenOfTheWrongShapeInTheBodyIsUnauthorized() {
-    for (String token : List.of("x", "a.b", "é", "a".repeat(5000), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBB")) {
+    for (String token :
+        List.of("x", "a.b", "é", "a".repeat(5000), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBB")) {
       Browser.Response response =
           new Browser(app).post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + token + "\"}");
       assertThat(response.status()).as(token).isEqualTo(401);

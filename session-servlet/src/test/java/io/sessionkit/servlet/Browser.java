@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * An HTTP client for one test app that keeps cookies like a browser would (by name, ignoring
- * {@code Secure} since the tests speak plain HTTP, dropping a cookie set with {@code Max-Age=0}).
- * Extra headers are given as name, value pairs.
+ * An HTTP client for one test app that keeps cookies like a browser would (by name, ignoring {@code
+ * Secure} since the tests speak plain HTTP, dropping a cookie set with {@code Max-Age=0}). Extra
+ * headers are given as name, value pairs.
  */
 final class Browser {
 
@@ -35,7 +35,8 @@ final class Browser {
   }
 
   /** The answer to a login: the session id and both tokens. */
-  record LoginResult(String sessionId, String accessToken, String refreshToken, Response response) {}
+  record LoginResult(
+      String sessionId, String accessToken, String refreshToken, Response response) {}
 
   /** A response, with its body as text. */
   record Response(int status, String body, HttpHeaders headers) {
@@ -92,10 +93,13 @@ final class Browser {
     if (!jar.isEmpty()) {
       request.header(
           "Cookie",
-          jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
+          jar.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining("; ")));
     }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String setCookie : response.headers().allValues("Set-Cookie")) {
         keep(setCookie);
       }

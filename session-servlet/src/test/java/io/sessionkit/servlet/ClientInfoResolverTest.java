@@ -26,7 +26,8 @@ class ClientInfoResolverTest {
 
   @Test
   void directUsesThePeerAddressAndIgnoresForwardedFor() {
-    assertThat(ip(ClientInfoResolver.direct(), "203.0.113.9", "198.51.100.1")).isEqualTo("203.0.113.9");
+    assertThat(ip(ClientInfoResolver.direct(), "203.0.113.9", "198.51.100.1"))
+        .isEqualTo("203.0.113.9");
   }
 
   @Test
@@ -54,7 +55,8 @@ class ClientInfoResolverTest {
 
   @Test
   void severalHeaderLinesAreOneList() {
-    assertThat(ip(trusting, "10.0.0.1", "198.51.100.1, 203.0.113.5", "10.2.2.2")).isEqualTo("203.0.113.5");
+    assertThat(ip(trusting, "10.0.0.1", "198.51.100.1, 203.0.113.5", "10.2.2.2"))
+        .isEqualTo("203.0.113.5");
   }
 
   @Test
@@ -70,8 +72,19 @@ class ClientInfoResolverTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "garbage", "", " , ", "198.51.100.1, unknown", "256.1.1.1", "1.2.3", "01.2.3.4", "::ffff::1::",
-        "example.com", "1.2.3.4:99999", "[::1", "fe80::1%eth0", "1.2.3.4 5.6.7.8"
+        "garbage",
+        "",
+        " , ",
+        "198.51.100.1, unknown",
+        "256.1.1.1",
+        "1.2.3",
+        "01.2.3.4",
+        "::ffff::1::",
+        "example.com",
+        "1.2.3.4:99999",
+        "[::1",
+        "fe80::1%eth0",
+        "1.2.3.4 5.6.7.8"
       })
   void unreadableForwardedForFallsBackToThePeer(String forwardedFor) {
     assertThat(ip(trusting, "10.0.0.1", forwardedFor)).as(forwardedFor).isEqualTo("10.0.0.1");
@@ -113,7 +126,8 @@ class ClientInfoResolverTest {
 
   @Test
   void cidrBoundariesAreExact() {
-    ClientInfoResolver narrow = ClientInfoResolver.trusting(List.of("172.16.0.0/12", "2001:db8:abcd::/48"));
+    ClientInfoResolver narrow =
+        ClientInfoResolver.trusting(List.of("172.16.0.0/12", "2001:db8:abcd::/48"));
 
     assertThat(ip(narrow, "172.31.255.255", "203.0.113.5")).isEqualTo("203.0.113.5");
     assertThat(ip(narrow, "172.32.0.0", "203.0.113.5")).isEqualTo("172.32.0.0");
@@ -132,10 +146,14 @@ class ClientInfoResolverTest {
 
   @Test
   void addressesAreReportedInCanonicalForm() {
-    assertThat(ip(ClientInfoResolver.direct(), "2001:0DB8:0000:0000:0000:0000:0000:0001")).isEqualTo("2001:db8::1");
-    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:1:0:0:0:1")).isEqualTo("2001:db8:0:1::1");
-    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
-    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
+    assertThat(ip(ClientInfoResolver.direct(), "2001:0DB8:0000:0000:0000:0000:0000:0001"))
+        .isEqualTo("2001:db8::1");
+    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:1:0:0:0:1"))
+        .isEqualTo("2001:db8:0:1::1");
+    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:0:1:0:0:1"))
+        .isEqualTo("2001:db8::1:0:0:1");
+    assertThat(ip(ClientInfoResolver.direct(), "2001:db8:0:1:1:1:1:1"))
+        .isEqualTo("2001:db8:0:1:1:1:1:1");
     assertThat(ip(ClientInfoResolver.direct(), "0:0:0:0:0:0:0:0")).isEqualTo("::");
   }
 
@@ -147,7 +165,8 @@ class ClientInfoResolverTest {
   @Test
   void userAgentComesFromItsHeaderAndIsCut() {
     ClientInfo client =
-        ClientInfoResolver.direct().resolve(FakeHttp.request("10.0.0.1", "User-Agent", "x".repeat(2000)));
+        ClientInfoResolver.direct()
+            .resolve(FakeHttp.request("10.0.0.1", "User-Agent", "x".repeat(2000)));
     ClientInfo none = ClientInfoResolver.direct().resolve(FakeHttp.request("10.0.0.1"));
 
     assertThat(client.userAgent()).hasSize(ClientInfo.MAX_USER_AGENT_LENGTH);
@@ -156,16 +175,20 @@ class ClientInfoResolverTest {
 
   @Test
   void trustedProxiesAreReportedCanonically() {
-    assertThat(trusting.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7/32", "fd00::/8", "::1/128");
-    assertThat(ClientInfoResolver.trusting(List.of("10.1.2.3/8")).trustedProxies()).containsExactly("10.0.0.0/8");
+    assertThat(trusting.trustedProxies())
+        .containsExactly("10.0.0.0/8", "192.168.1.7/32", "fd00::/8", "::1/128");
+    assertThat(ClientInfoResolver.trusting(List.of("10.1.2.3/8")).trustedProxies())
+        .containsExactly("10.0.0.0/8");
     assertThat(ClientInfoResolver.trusting(List.of()).trustedProxies()).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "localhost", "example.com", "10.0.0.0/33", "::1/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/x",
-        "10.0.0/8", "010.0.0.1", "1.2.3.4.5", "[::1]", "fe80::1%eth0", "*", "10.0.0.0/8/8", "::ffff:10.0.0.0/104"
+        "", "localhost", "example.com", "10.0.0.0/33", "::1/129", "10.0.0.0/", "10.0.0.0/-1",
+            "10.0.0.0/x",
+        "10.0.0/8", "010.0.0.1", "1.2.3.4.5", "[::1]", "fe80::1%eth0", "*", "10.0.0.0/8/8",
+            "::ffff:10.0.0.0/104"
       })
   void invalidProxiesAreRejectedNamingTheEntry(String proxy) {
     assertThatThrownBy(() -> ClientInfoResolver.trusting(List.of("10.0.0.0/8", proxy)))
@@ -176,7 +199,8 @@ class ClientInfoResolverTest {
 
   @Test
   void nullProxiesAreRejected() {
-    assertThatThrownBy(() -> ClientInfoResolver.trusting(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> ClientInfoResolver.trusting(null))
+        .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> ClientInfoResolver.trusting(Arrays.asList("10.0.0.1", null)))
         .isInstanceOf(NullPointerException.class);
   }

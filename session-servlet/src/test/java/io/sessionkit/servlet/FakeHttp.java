@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Minimal request and response doubles for unit tests of code that only reads headers and the
- * peer address, or only writes headers. Anything else they are asked throws.
+ * Minimal request and response doubles for unit tests of code that only reads headers and the peer
+ * address, or only writes headers. Anything else they are asked throws.
  */
 final class FakeHttp {
 
@@ -34,8 +34,9 @@ final class FakeHttp {
                     List<String> values = map.get(((String) args[0]).toLowerCase());
                     yield values == null ? null : values.get(0);
                   }
-                  case "getHeaders" -> Collections.enumeration(
-                      map.getOrDefault(((String) args[0]).toLowerCase(), List.of()));
+                  case "getHeaders" ->
+                      Collections.enumeration(
+                          map.getOrDefault(((String) args[0]).toLowerCase(), List.of()));
                   case "toString" -> "FakeRequest";
                   default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -53,7 +54,9 @@ final class FakeHttp {
                 (p, method, args) ->
                     switch (method.getName()) {
                       case "addHeader" -> {
-                        headers.computeIfAbsent((String) args[0], k -> new ArrayList<>()).add((String) args[1]);
+                        headers
+                            .computeIfAbsent((String) args[0], k -> new ArrayList<>())
+                            .add((String) args[1]);
                         yield null;
                       }
                       case "setHeader" -> {

@@ -28,9 +28,21 @@ class OriginsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "null", "", "*", "example.com", "https://", "https://example.com/", "https://example.com/app",
-        "https://example.com?x", "https://user@example.com", "ftp://example.com", "https://example.com:0",
-        "https://example.com:65536", "https://[zz]", "https://exa mple.com", "https://-a.com"
+        "null",
+        "",
+        "*",
+        "example.com",
+        "https://",
+        "https://example.com/",
+        "https://example.com/app",
+        "https://example.com?x",
+        "https://user@example.com",
+        "ftp://example.com",
+        "https://example.com:0",
+        "https://example.com:65536",
+        "https://[zz]",
+        "https://exa mple.com",
+        "https://-a.com"
       })
   void invalidOriginsHaveNoCanonicalForm(String origin) {
     assertThat(Origins.canonical(origin)).as(origin).isEmpty();
@@ -40,14 +52,17 @@ class OriginsTest {
   void allowedOriginsAreValidatedNamingTheEntry() {
     SessionAuthenticationFilter.Builder builder = SessionAuthenticationFilter.builder(manager());
 
-    assertThatThrownBy(() -> builder.allowedOrigins(List.of("https://ok.example", "https://app.example/")))
+    assertThatThrownBy(
+            () -> builder.allowedOrigins(List.of("https://ok.example", "https://app.example/")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'https://app.example/'")
         .hasMessageContaining("must be scheme://host[:port]");
-    assertThatThrownBy(() -> builder.allowedOrigins(List.of("*"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.allowedOrigins(List.of("*")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.allowedOrigins(Arrays.asList("https://a.example", null)))
         .isInstanceOf(NullPointerException.class);
-    assertThat(Origins.allowing(List.of("https://App.example", "https://app.example:443")).allowed())
+    assertThat(
+            Origins.allowing(List.of("https://App.example", "https://app.example:443")).allowed())
         .containsExactly("https://app.example:443");
   }
 
@@ -66,7 +81,8 @@ class OriginsTest {
         .store(InMemorySessionStore.create())
         .tokenService(
             JwtTokenService.builder()
-                .signingKey(SigningKey.hmacSha256("k1", TestApp.SECRET.getBytes(StandardCharsets.UTF_8)))
+                .signingKey(
+                    SigningKey.hmacSha256("k1", TestApp.SECRET.getBytes(StandardCharsets.UTF_8)))
                 .build())
         .build();
   }

@@ -136,14 +136,18 @@ class PathRulesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + pattern + "'")
         .hasMessageContaining("must");
-    assertThatThrownBy(() -> PathRules.builder().permit(pattern)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathRules.builder().permit(pattern))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void nullPatternsAreRejected() {
-    assertThatThrownBy(() -> PathRules.builder().protect((String) null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> PathRules.builder().permit((String[]) null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> rules.isProtected((String) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PathRules.builder().protect((String) null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PathRules.builder().permit((String[]) null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> rules.isProtected((String) null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

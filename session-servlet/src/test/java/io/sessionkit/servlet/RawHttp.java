@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends requests byte for byte over a socket, for what {@link java.net.http.HttpClient} refuses
- * to send: raw non-ASCII header bytes, a forged {@code Host}, several {@code Origin} headers.
+ * Sends requests byte for byte over a socket, for what {@link java.net.http.HttpClient} refuses to
+ * send: raw non-ASCII header bytes, a forged {@code Host}, several {@code Origin} headers.
  */
 final class RawHttp {
 
@@ -49,7 +49,9 @@ final class RawHttp {
     }
   }
 
-  /** {@link #send(int, byte[])} for a head given as text; characters above 0xFF are sent as UTF-8. */
+  /**
+   * {@link #send(int, byte[])} for a head given as text; characters above 0xFF are sent as UTF-8.
+   */
   static Answer send(int port, String head) {
     return send(port, head.getBytes(StandardCharsets.UTF_8));
   }

@@ -44,7 +44,8 @@ class SessionAuthenticationFilterIT {
   private static void assertUnauthorized(Browser.Response response, String message) {
     assertThat(response.status()).isEqualTo(401);
     // Jetty writes its canonical lower-case charset name; charset names are case-insensitive
-    assertThat(response.header("Content-Type").orElseThrow()).isEqualToIgnoringCase("application/json;charset=UTF-8");
+    assertThat(response.header("Content-Type").orElseThrow())
+        .isEqualToIgnoringCase("application/json;charset=UTF-8");
     JsonNode json = response.json();
     assertThat(json.get("error").asText()).isEqualTo("unauthorized");
     assertThat(json.get("message").asText()).isEqualTo(message);
@@ -168,7 +169,8 @@ class SessionAuthenticationFilterIT {
     laptop.login(user);
     assertThat(phone.get("/api/me").status()).isEqualTo(200);
 
-    assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneLogin.sessionId()).status()).isEqualTo(204);
+    assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneLogin.sessionId()).status())
+        .isEqualTo(204);
 
     assertUnauthorized(phone.get("/api/me"), "Session has ended");
     assertThat(laptop.get("/api/me").status()).isEqualTo(200);
@@ -217,8 +219,10 @@ class SessionAuthenticationFilterIT {
     Browser.Response response = browser.get("/api/me");
 
     assertUnauthorized(response, "Session has ended");
-    assertThat(response.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
-    assertThat(response.setCookie("refresh_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("access_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("refresh_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
     assertThat(browser.cookie("access_token")).isEmpty();
     assertThat(browser.cookie("refresh_token")).isEmpty();
   }
@@ -258,7 +262,8 @@ class SessionAuthenticationFilterIT {
     String forged = login.accessToken().substring(0, login.accessToken().length() - 4) + "AAAA";
 
     assertUnauthorized(
-        new Browser(app).get("/api/me", "Authorization", "Bearer " + forged), "Invalid access token");
+        new Browser(app).get("/api/me", "Authorization", "Bearer " + forged),
+        "Invalid access token");
   }
 
   @Test
@@ -266,7 +271,8 @@ class SessionAuthenticationFilterIT {
     Browser.LoginResult login = new Browser(app).login(newUser());
     String forged = login.accessToken() + "x";
 
-    Browser.Response response = new Browser(app).get("/api/me", "Authorization", "Bearer " + forged);
+    Browser.Response response =
+        new Browser(app).get("/api/me", "Authorization", "Bearer " + forged);
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.body()).doesNotContain(login.accessToken());
@@ -279,7 +285,8 @@ class SessionAuthenticationFilterIT {
     String other = newUser();
     Browser.LoginResult otherLogin = new Browser(app).login(other);
 
-    Browser.Response response = browser.get("/api/me", "Authorization", "Bearer " + otherLogin.accessToken());
+    Browser.Response response =
+        browser.get("/api/me", "Authorization", "Bearer " + otherLogin.accessToken());
 
     assertThat(response.json().get("user").asText()).isEqualTo(other);
   }
@@ -343,7 +350,8 @@ class SessionAuthenticationFilterIT {
     Browser.LoginResult login = browser.login(user);
 
     Browser.Response response =
-        browser.delete("/api/v1/auth/sessions/" + login.sessionId(), "Origin", "https://evil.example");
+        browser.delete(
+            "/api/v1/auth/sessions/" + login.sessionId(), "Origin", "https://evil.example");
 
     assertThat(response.status()).isEqualTo(403);
     assertThat(browser.get("/api/me").status()).isEqualTo(200);
@@ -365,8 +373,11 @@ class SessionAuthenticationFilterIT {
     Browser.LoginResult login = browser.login(newUser());
     String head =
         "POST /api/me HTTP/1.1\r\nHost: app.example:8443\r\nOrigin: http://app.example:8443\r\n"
-            + "Cookie: access_token=" + login.accessToken() + "\r\nContent-Length: 0\r\n";
-    String foreign = head.replace("Origin: http://app.example:8443", "Origin: http://127.0.0.1:" + app.port());
+            + "Cookie: access_token="
+            + login.accessToken()
+            + "\r\nContent-Length: 0\r\n";
+    String foreign =
+        head.replace("Origin: http://app.example:8443", "Origin: http://127.0.0.1:" + app.port());
 
     assertThat(RawHttp.send(app.port(), head).status()).isEqualTo(200);
     assertThat(RawHttp.send(app.port(), foreign).status()).isEqualTo(403);
@@ -375,15 +386,22 @@ class SessionAuthenticationFilterIT {
   @Test
   void cookieAuthenticatedPostFromAllowedOriginIsAccepted() throws Exception {
     try (TestApp own =
-        TestApp.start(redisUri, o -> o.allowedOrigins = List.of("https://app.example", "http://localhost:3000"))) {
+        TestApp.start(
+            redisUri,
+            o -> o.allowedOrigins = List.of("https://app.example", "http://localhost:3000"))) {
       Browser browser = new Browser(own);
       browser.login(newUser());
 
-      assertThat(browser.post("/api/me", "", "Origin", "https://app.example").status()).isEqualTo(200);
-      assertThat(browser.post("/api/me", "", "Origin", "https://APP.example:443").status()).isEqualTo(200);
-      assertThat(browser.post("/api/me", "", "Origin", "http://localhost:3000").status()).isEqualTo(200);
-      assertThat(browser.post("/api/me", "", "Origin", "http://app.example").status()).isEqualTo(403);
-      assertThat(browser.post("/api/me", "", "Origin", "https://app.example:8443").status()).isEqualTo(403);
+      assertThat(browser.post("/api/me", "", "Origin", "https://app.example").status())
+          .isEqualTo(200);
+      assertThat(browser.post("/api/me", "", "Origin", "https://APP.example:443").status())
+          .isEqualTo(200);
+      assertThat(browser.post("/api/me", "", "Origin", "http://localhost:3000").status())
+          .isEqualTo(200);
+      assertThat(browser.post("/api/me", "", "Origin", "http://app.example").status())
+          .isEqualTo(403);
+      assertThat(browser.post("/api/me", "", "Origin", "https://app.example:8443").status())
+          .isEqualTo(403);
     }
   }
 
@@ -393,7 +411,13 @@ class SessionAuthenticationFilterIT {
 
     Browser.Response response =
         new Browser(app)
-            .post("/api/me", "", "Origin", "https://evil.example", "Authorization", "Bearer " + login.accessToken());
+            .post(
+                "/api/me",
+                "",
+                "Origin",
+                "https://evil.example",
+                "Authorization",
+                "Bearer " + login.accessToken());
 
     assertThat(response.status()).isEqualTo(200);
   }
@@ -418,8 +442,14 @@ class SessionAuthenticationFilterIT {
   void cookieAuthenticatedPostWithTwoOriginsIsRefused() {
     Browser.LoginResult login = new Browser(app).login(newUser());
     String head =
-        "POST /api/me HTTP/1.1\r\nHost: 127.0.0.1:" + app.port() + "\r\nOrigin: " + app.origin()
-            + "\r\nOrigin: " + app.origin() + "\r\nCookie: access_token=" + login.accessToken()
+        "POST /api/me HTTP/1.1\r\nHost: 127.0.0.1:"
+            + app.port()
+            + "\r\nOrigin: "
+            + app.origin()
+            + "\r\nOrigin: "
+            + app.origin()
+            + "\r\nCookie: access_token="
+            + login.accessToken()
             + "\r\nContent-Length: 0\r\n";
 
     assertThat(RawHttp.send(app.port(), head).status()).isEqualTo(403);
@@ -438,10 +468,12 @@ class SessionAuthenticationFilterIT {
     Browser browser = new Browser(app);
     browser.login(newUser());
 
-    Browser.Response response = browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example");
+    Browser.Response response =
+        browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example");
 
     assertThat(response.status()).isEqualTo(403);
-    assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", app.origin()).status()).isEqualTo(200);
+    assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", app.origin()).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -453,7 +485,8 @@ class SessionAuthenticationFilterIT {
     assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example").status())
         .isEqualTo(403);
     assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", "null").status()).isEqualTo(403);
-    assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", app.origin()).status()).isEqualTo(200);
+    assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", app.origin()).status())
+        .isEqualTo(200);
   }
 
   // --- client information
@@ -461,11 +494,14 @@ class SessionAuthenticationFilterIT {
   @Test
   void forwardedForIsHonouredOnlyFromATrustedPeer() throws Exception {
     try (TestApp trusting =
-            TestApp.start(redisUri, o -> o.clientInfo = ClientInfoResolver.trusting(List.of("127.0.0.0/8")));
+            TestApp.start(
+                redisUri, o -> o.clientInfo = ClientInfoResolver.trusting(List.of("127.0.0.0/8")));
         TestApp notTrusting =
-            TestApp.start(redisUri, o -> o.clientInfo = ClientInfoResolver.trusting(List.of("10.0.0.0/8")))) {
+            TestApp.start(
+                redisUri, o -> o.clientInfo = ClientInfoResolver.trusting(List.of("10.0.0.0/8")))) {
       assertThat(ipSeenBy(trusting, "203.0.113.7")).isEqualTo("203.0.113.7");
-      assertThat(ipSeenBy(trusting, "198.51.100.1, 203.0.113.7, 127.0.0.1")).isEqualTo("203.0.113.7");
+      assertThat(ipSeenBy(trusting, "198.51.100.1, 203.0.113.7, 127.0.0.1"))
+          .isEqualTo("203.0.113.7");
       assertThat(ipSeenBy(trusting, "garbage")).isEqualTo("127.0.0.1");
       assertThat(ipSeenBy(notTrusting, "203.0.113.7")).isEqualTo("127.0.0.1");
       assertThat(ipSeenBy(app, "203.0.113.7")).isEqualTo("127.0.0.1");
@@ -475,7 +511,13 @@ class SessionAuthenticationFilterIT {
   private static String ipSeenBy(TestApp target, String forwardedFor) {
     Browser browser = new Browser(target);
     String user = newUser();
-    browser.post("/api/v1/auth/login?user=" + user, "", "X-Forwarded-For", forwardedFor, "User-Agent", "probe/1.0");
+    browser.post(
+        "/api/v1/auth/login?user=" + user,
+        "",
+        "X-Forwarded-For",
+        forwardedFor,
+        "User-Agent",
+        "probe/1.0");
     JsonNode session = browser.get("/api/v1/auth/sessions").json().get("sessions").get(0);
     assertThat(session.get("user_agent").asText()).isEqualTo("probe/1.0");
     return session.get("ip").asText();

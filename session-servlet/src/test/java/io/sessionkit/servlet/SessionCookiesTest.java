@@ -42,7 +42,9 @@ class SessionCookiesTest {
   void writeSetsBothCookiesWithMaxAgeUntilEachExpiry() {
     FakeHttp.Response response = new FakeHttp.Response();
 
-    SessionCookies.builder().clock(clock).build()
+    SessionCookies.builder()
+        .clock(clock)
+        .build()
         .write(response.proxy, access(NOW.plusSeconds(900)), refresh(NOW.plus(Duration.ofDays(7))));
 
     assertThat(response.all("Set-Cookie"))
@@ -57,7 +59,9 @@ class SessionCookiesTest {
     clock.set(NOW.plusMillis(400));
     FakeHttp.Response response = new FakeHttp.Response();
 
-    SessionCookies.builder().clock(clock).build()
+    SessionCookies.builder()
+        .clock(clock)
+        .build()
         .write(response.proxy, access(NOW.minusSeconds(5)), refresh(NOW.plusSeconds(10)));
 
     assertThat(response.all("Set-Cookie").get(0)).contains("Max-Age=0;");
@@ -125,17 +129,24 @@ class SessionCookiesTest {
     var request =
         FakeHttp.request(
             "10.0.0.1",
-            "Cookie", "access_token=; access_token=a b",
-            "Cookie", "access_token=" + "x".repeat(SessionCookies.MAX_VALUE_LENGTH + 1),
-            "Cookie", "access_token=\u00e9; access_token=good; access_token=later");
+            "Cookie",
+            "access_token=; access_token=a b",
+            "Cookie",
+            "access_token=" + "x".repeat(SessionCookies.MAX_VALUE_LENGTH + 1),
+            "Cookie",
+            "access_token=\u00e9; access_token=good; access_token=later");
 
     assertThat(SessionCookies.defaults().accessToken(request)).hasValue("good");
   }
 
   @Test
   void readIgnoresMalformedHeaders() {
-    for (String header : new String[] {"", ";", "=", "access_token", "=access_token", "access_token=\"", "xaccess_token=1"}) {
-      assertThat(SessionCookies.defaults().accessToken(FakeHttp.request("10.0.0.1", "Cookie", header)))
+    for (String header :
+        new String[] {
+          "", ";", "=", "access_token", "=access_token", "access_token=\"", "xaccess_token=1"
+        }) {
+      assertThat(
+              SessionCookies.defaults().accessToken(FakeHttp.request("10.0.0.1", "Cookie", header)))
           .as(header)
           .isEmpty();
     }
@@ -174,19 +185,23 @@ class SessionCookiesTest {
 
   @Test
   void cookieNamesMustDiffer() {
-    assertThatThrownBy(() -> SessionCookies.builder().accessTokenName("t").refreshTokenName("t").build())
+    assertThatThrownBy(
+            () -> SessionCookies.builder().accessTokenName("t").refreshTokenName("t").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'t'");
   }
 
   @Test
   void cookieNamePrefixesRequireTheirAttributes() {
-    assertThatThrownBy(() -> SessionCookies.builder().accessTokenName("__Host-at").path("/app").build())
+    assertThatThrownBy(
+            () -> SessionCookies.builder().accessTokenName("__Host-at").path("/app").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("__Host-");
-    assertThatThrownBy(() -> SessionCookies.builder().accessTokenName("__Secure-at").secure(false).build())
+    assertThatThrownBy(
+            () -> SessionCookies.builder().accessTokenName("__Secure-at").secure(false).build())
         .isInstanceOf(IllegalStateException.class);
-    assertThat(SessionCookies.builder().accessTokenName("__Host-at").build().accessTokenName()).isEqualTo("__Host-at");
+    assertThat(SessionCookies.builder().accessTokenName("__Host-at").build().accessTokenName())
+        .isEqualTo("__Host-at");
   }
 
   @ParameterizedTest
@@ -199,7 +214,17 @@ class SessionCookiesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ".", "-example.com", "example..com", "exa mple.com", "example.com;", "http://example.com", "a_b.com"})
+  @ValueSource(
+      strings = {
+        "",
+        ".",
+        "-example.com",
+        "example..com",
+        "exa mple.com",
+        "example.com;",
+        "http://example.com",
+        "a_b.com"
+      })
   void domainMustBeAHostName(String domain) {
     assertThatThrownBy(() -> SessionCookies.builder().domain(domain))
         .isInstanceOf(IllegalArgumentException.class)
@@ -209,10 +234,14 @@ class SessionCookiesTest {
 
   @Test
   void nullSettingsAreRejected() {
-    assertThatThrownBy(() -> SessionCookies.builder().accessTokenName(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> SessionCookies.builder().sameSite(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> SessionCookies.builder().domain(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> SessionCookies.builder().clock(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> SessionCookies.builder().accessTokenName(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> SessionCookies.builder().sameSite(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> SessionCookies.builder().domain(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> SessionCookies.builder().clock(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -40,7 +40,8 @@ class SessionEndpointsIT {
   private static void assertError(Browser.Response response, int status, String code) {
     assertThat(response.status()).isEqualTo(status);
     // Jetty writes its canonical lower-case charset name; charset names are case-insensitive
-    assertThat(response.header("Content-Type").orElseThrow()).isEqualToIgnoringCase("application/json;charset=UTF-8");
+    assertThat(response.header("Content-Type").orElseThrow())
+        .isEqualToIgnoringCase("application/json;charset=UTF-8");
     assertThat(response.json().get("error").asText()).isEqualTo(code);
     assertThat(response.json().get("message").asText()).isNotBlank();
     assertThat(response.json().size()).isEqualTo(2);
@@ -57,9 +58,15 @@ class SessionEndpointsIT {
     Browser.LoginResult login = new Browser(app).login(newUser());
 
     assertThat(login.response().setCookie("access_token"))
-        .hasValue("access_token=" + login.accessToken() + "; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax");
+        .hasValue(
+            "access_token="
+                + login.accessToken()
+                + "; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax");
     assertThat(login.response().setCookie("refresh_token"))
-        .hasValue("refresh_token=" + login.refreshToken() + "; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax");
+        .hasValue(
+            "refresh_token="
+                + login.refreshToken()
+                + "; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax");
     assertThat(login.response().header("Cache-Control")).hasValue("no-store");
   }
 
@@ -69,7 +76,10 @@ class SessionEndpointsIT {
       Browser.LoginResult login = new Browser(own).login(newUser());
 
       assertThat(login.response().setCookie("access_token"))
-          .hasValue("access_token=" + login.accessToken() + "; Max-Age=900; Path=/; HttpOnly; SameSite=Lax");
+          .hasValue(
+              "access_token="
+                  + login.accessToken()
+                  + "; Max-Age=900; Path=/; HttpOnly; SameSite=Lax");
     }
   }
 
@@ -94,7 +104,8 @@ class SessionEndpointsIT {
     Browser.LoginResult login = new Browser(app).login(newUser());
     String bearer = "Bearer " + login.accessToken();
 
-    assertThat(new Browser(app).post("/api/v1/auth/logout", "", "Authorization", bearer).status()).isEqualTo(200);
+    assertThat(new Browser(app).post("/api/v1/auth/logout", "", "Authorization", bearer).status())
+        .isEqualTo(200);
     assertThat(new Browser(app).get("/api/me", "Authorization", bearer).status()).isEqualTo(401);
   }
 
@@ -108,9 +119,11 @@ class SessionEndpointsIT {
     Browser.Response response = browser.post("/api/v1/auth/logout-all", "");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().get("message").asText()).isEqualTo("Successfully logged out from all sessions");
+    assertThat(response.json().get("message").asText())
+        .isEqualTo("Successfully logged out from all sessions");
     assertThat(response.json().get("sessions_deleted").asInt()).isEqualTo(2);
-    assertThat(response.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("access_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
     assertThat(app.manager.sessions(user)).isEmpty();
   }
 
@@ -128,7 +141,8 @@ class SessionEndpointsIT {
     JsonNode json = response.json();
     assertThat(json.get("message").asText()).isEqualTo("Token refreshed");
     assertThat(json.get("session_id").asText()).isEqualTo(login.sessionId());
-    assertThat(Instant.parse(json.get("access_token_expires_at").asText())).isAfter(app.clock.instant());
+    assertThat(Instant.parse(json.get("access_token_expires_at").asText()))
+        .isAfter(app.clock.instant());
     assertThat(json.has("access_token")).isFalse();
     assertThat(json.has("refresh_token")).isFalse();
     String newAccess = browser.cookie("access_token").orElseThrow();
@@ -136,10 +150,14 @@ class SessionEndpointsIT {
     assertThat(newAccess).isNotEqualTo(login.accessToken());
     assertThat(newRefresh).isNotEqualTo(login.refreshToken());
     assertThat(response.setCookie("access_token"))
-        .hasValueSatisfying(c -> assertThat(c).endsWith("; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax"));
+        .hasValueSatisfying(
+            c -> assertThat(c).endsWith("; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax"));
     assertThat(response.setCookie("refresh_token"))
-        .hasValueSatisfying(c -> assertThat(c).endsWith("; Max-Age=604799; Path=/; Secure; HttpOnly; SameSite=Lax"));
-    assertThat(browser.get("/api/me").json().get("session_id").asText()).isEqualTo(login.sessionId());
+        .hasValueSatisfying(
+            c ->
+                assertThat(c).endsWith("; Max-Age=604799; Path=/; Secure; HttpOnly; SameSite=Lax"));
+    assertThat(browser.get("/api/me").json().get("session_id").asText())
+        .isEqualTo(login.sessionId());
   }
 
   @Test
@@ -170,7 +188,8 @@ class SessionEndpointsIT {
     assertError(response, 401, "unauthorized");
     assertThat(response.json().get("message").asText()).contains("already used");
     assertThat(response.body()).doesNotContain(login.refreshToken());
-    assertThat(response.setCookie("refresh_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("refresh_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
     assertThat(app.manager.sessions(user)).isEmpty();
     assertThat(browser.get("/api/me").status()).isEqualTo(401);
     assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(401);
@@ -208,7 +227,8 @@ class SessionEndpointsIT {
     String access = json.get("access_token").asText();
     assertThat(json.get("refresh_token").asText()).isNotEqualTo(login.refreshToken());
     assertThat(json.get("refresh_token_expires_at").asText()).isNotBlank();
-    assertThat(new Browser(app).get("/api/me", "Authorization", "Bearer " + access).status()).isEqualTo(200);
+    assertThat(new Browser(app).get("/api/me", "Authorization", "Bearer " + access).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -228,7 +248,8 @@ class SessionEndpointsIT {
 
     assertError(response, 401, "unauthorized");
     assertThat(response.json().get("message").asText()).isEqualTo("Invalid refresh token");
-    assertThat(response.setCookie("refresh_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("refresh_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
   }
 
   @Test
@@ -248,7 +269,8 @@ class SessionEndpointsIT {
 
   @Test
   void refreshWithGarbageJsonIsABadRequest() {
-    for (String body : List.of("{", "not json", "[1,2]", "\"x\"", "{\"refresh_token\": 7}", "{} trailing")) {
+    for (String body :
+        List.of("{", "not json", "[1,2]", "\"x\"", "{\"refresh_token\": 7}", "{} trailing")) {
       Browser.Response response =
           new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", "application/json");
       assertError(response, 400, "invalid_request");
@@ -309,10 +331,18 @@ class SessionEndpointsIT {
     List<String> fields = new ArrayList<>();
     item.fieldNames().forEachRemaining(fields::add);
     assertThat(fields)
-        .containsExactly("session_id", "created_at", "last_active_at", "expires_at", "ip", "user_agent", "current");
+        .containsExactly(
+            "session_id",
+            "created_at",
+            "last_active_at",
+            "expires_at",
+            "ip",
+            "user_agent",
+            "current");
     Instant created = Instant.parse(item.get("created_at").asText());
     assertThat(item.get("created_at").asText()).endsWith("Z");
-    assertThat(Instant.parse(item.get("expires_at").asText())).isEqualTo(created.plus(Duration.ofDays(7)));
+    assertThat(Instant.parse(item.get("expires_at").asText()))
+        .isEqualTo(created.plus(Duration.ofDays(7)));
     assertThat(Instant.parse(item.get("last_active_at").asText())).isAfterOrEqualTo(created);
     assertThat(item.get("ip").asText()).isEqualTo("127.0.0.1");
     assertThat(item.get("user_agent").asText()).startsWith("Java-http-client");
@@ -332,7 +362,8 @@ class SessionEndpointsIT {
     assertThat(response.body()).isEmpty();
     assertThat(response.setCookies()).isEmpty();
     assertThat(first.get("/api/me").status()).isEqualTo(401);
-    assertThat(second.get("/api/v1/auth/sessions").json().get("active_sessions").asInt()).isEqualTo(1);
+    assertThat(second.get("/api/v1/auth/sessions").json().get("active_sessions").asInt())
+        .isEqualTo(1);
   }
 
   @Test
@@ -343,7 +374,8 @@ class SessionEndpointsIT {
     Browser.Response response = browser.delete("/api/v1/auth/sessions/" + login.sessionId());
 
     assertThat(response.status()).isEqualTo(204);
-    assertThat(response.setCookie("access_token")).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("access_token"))
+        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
     assertThat(browser.cookie("access_token")).isEmpty();
   }
 
@@ -366,7 +398,9 @@ class SessionEndpointsIT {
     browser.login(newUser());
 
     // (Jetty itself answers 400 to some encodings, such as %00, before any filter runs)
-    for (String id : List.of("nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "a.b", "x".repeat(300), "%E2%82%AC", "%20")) {
+    for (String id :
+        List.of(
+            "nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "a.b", "x".repeat(300), "%E2%82%AC", "%20")) {
       Browser.Response response = browser.delete("/api/v1/auth/sessions/" + id);
       assertThat(response.status()).as(id).isEqualTo(404);
       assertError(response, 404, "not_found");
@@ -375,7 +409,9 @@ class SessionEndpointsIT {
 
   @Test
   void endpointsRefuseUnauthenticatedRequestsThemselves() throws Exception {
-    try (TestApp open = TestApp.start(redisUri, o -> o.pathRules = PathRules.builder().protect("/api/me").build())) {
+    try (TestApp open =
+        TestApp.start(
+            redisUri, o -> o.pathRules = PathRules.builder().protect("/api/me").build())) {
       Browser anonymous = new Browser(open);
 
       assertError(anonymous.get("/api/v1/auth/sessions"), 401, "unauthorized");
@@ -383,7 +419,11 @@ class SessionEndpointsIT {
       assertError(anonymous.post("/api/v1/auth/logout-all", ""), 401, "unauthorized");
       assertError(anonymous.delete("/api/v1/auth/sessions/abc"), 401, "unauthorized");
       assertThat(
-              anonymous.get("/api/v1/auth/sessions", "Authorization", "Bearer x.y.z").json().get("message").asText())
+              anonymous
+                  .get("/api/v1/auth/sessions", "Authorization", "Bearer x.y.z")
+                  .json()
+                  .get("message")
+                  .asText())
           .isEqualTo("Invalid access token");
     }
   }
@@ -400,7 +440,9 @@ class SessionEndpointsIT {
           401,
           "unauthorized");
       // refresh needs no authentication, and checks the cookie's origin against the own origin
-      assertThat(browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example").status()).isEqualTo(403);
+      assertThat(
+              browser.post("/api/v1/auth/refresh", "", "Origin", "https://evil.example").status())
+          .isEqualTo(403);
       assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(200);
     }
   }

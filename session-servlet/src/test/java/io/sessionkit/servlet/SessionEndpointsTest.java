@@ -25,8 +25,16 @@ class SessionEndpointsTest {
 
   private static Session session(String id, Instant createdAt) {
     return new Session(
-        id, "u1", Set.of("USER"), createdAt, createdAt.plusSeconds(60), createdAt.plus(Duration.ofDays(7)),
-        Duration.ZERO, "203.0.113.5", "agent/1.0", Map.of());
+        id,
+        "u1",
+        Set.of("USER"),
+        createdAt,
+        createdAt.plusSeconds(60),
+        createdAt.plus(Duration.ofDays(7)),
+        Duration.ZERO,
+        "203.0.113.5",
+        "agent/1.0",
+        Map.of());
   }
 
   @Test
@@ -49,7 +57,8 @@ class SessionEndpointsTest {
 
   @Test
   void sessionListIsUnmodifiable() {
-    Map<String, Object> body = SessionEndpoints.sessionList(List.of(session("s1", T0)), "none", false);
+    Map<String, Object> body =
+        SessionEndpoints.sessionList(List.of(session("s1", T0)), "none", false);
 
     assertThat(body.get("redis_available")).isEqualTo(false);
     assertThatThrownBy(() -> body.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
@@ -61,11 +70,26 @@ class SessionEndpointsTest {
 
     assertThat(endpoints.basePath()).isEqualTo("/api/v1/auth");
     assertThat(endpoints.refreshPath()).isEqualTo("/api/v1/auth/refresh");
-    assertThat(SessionEndpoints.builder(manager()).basePath("/auth").build().refreshPath()).isEqualTo("/auth/refresh");
+    assertThat(SessionEndpoints.builder(manager()).basePath("/auth").build().refreshPath())
+        .isEqualTo("/auth/refresh");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/", "auth", "/auth/", "/a//b", "/a/../b", "/a/./b", "/a b", "/a;b", "/a%2Fb", "/a/*", "/caf\u00e9"})
+  @ValueSource(
+      strings = {
+        "",
+        "/",
+        "auth",
+        "/auth/",
+        "/a//b",
+        "/a/../b",
+        "/a/./b",
+        "/a b",
+        "/a;b",
+        "/a%2Fb",
+        "/a/*",
+        "/caf\u00e9"
+      })
   void invalidBasePathsAreRejectedNamingThePath(String basePath) {
     assertThatThrownBy(() -> SessionEndpoints.builder(manager()).basePath(basePath))
         .isInstanceOf(IllegalArgumentException.class)
@@ -78,7 +102,8 @@ class SessionEndpointsTest {
         .store(InMemorySessionStore.create())
         .tokenService(
             JwtTokenService.builder()
-                .signingKey(SigningKey.hmacSha256("k1", TestApp.SECRET.getBytes(StandardCharsets.UTF_8)))
+                .signingKey(
+                    SigningKey.hmacSha256("k1", TestApp.SECRET.getBytes(StandardCharsets.UTF_8)))
                 .build())
         .build();
   }

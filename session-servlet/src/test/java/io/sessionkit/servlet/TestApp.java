@@ -37,8 +37,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * manager, the two filters in order, and a host servlet with the two-line login. Runs in embedded
  * Jetty 12 (ee11) on a free loopback port.
  *
- * <p>The host servlet answers {@code POST /api/v1/auth/login?user=..&roles=A,B} (the login;
- * it returns the session id and both tokens so tests can also act as non-browser clients), {@code
+ * <p>The host servlet answers {@code POST /api/v1/auth/login?user=..&roles=A,B} (the login; it
+ * returns the session id and both tokens so tests can also act as non-browser clients), {@code
  * /api/me} (protected; echoes what the filter exposed) and {@code /public/hello} (public).
  */
 final class TestApp implements AutoCloseable {
@@ -57,6 +57,7 @@ final class TestApp implements AutoCloseable {
     ClientInfoResolver clientInfo = ClientInfoResolver.direct();
     boolean secureCookies = true;
     Duration commandTimeout = Duration.ofMillis(500);
+
     /** False to leave out the authentication filter, as a misconfigured host would. */
     boolean withFilter = true;
   }
@@ -115,7 +116,8 @@ final class TestApp implements AutoCloseable {
       context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     }
     context.addFilter(new FilterHolder(endpoints), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new HostServlet(manager, cookies, options.clientInfo)), "/*");
+    context.addServlet(
+        new ServletHolder(new HostServlet(manager, cookies, options.clientInfo)), "/*");
     server.setHandler(context);
     server.start();
     port = connector.getLocalPort();
@@ -197,7 +199,9 @@ final class TestApp implements AutoCloseable {
         }
         case "/api/me", "/public/hello", "/api/v1/auth/me" -> {
           body.put("anonymous", request.getUserPrincipal() == null);
-          body.put("user", request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName());
+          body.put(
+              "user",
+              request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName());
           body.put("remote_user", request.getRemoteUser());
           body.put("admin", request.isUserInRole("ADMIN"));
           body.put(

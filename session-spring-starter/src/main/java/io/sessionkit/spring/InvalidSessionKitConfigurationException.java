@@ -3,10 +3,10 @@ package io.sessionkit.spring;
 import io.sessionkit.SessionKitException;
 
 /**
- * A {@code sessionkit.*} setting, or a combination of them, that the application cannot start
- * with. The message names the property and the rule, then says how to fix it after a colon;
- * it never contains a secret, a token or a password. {@link
- * InvalidSessionKitConfigurationFailureAnalyzer} turns it into Boot's start-up failure report.
+ * A {@code sessionkit.*} setting, or a combination of them, that the application cannot start with.
+ * The message names the property and the rule, then says how to fix it after a colon; it never
+ * contains a secret, a token or a password. {@link InvalidSessionKitConfigurationFailureAnalyzer}
+ * turns it into Boot's start-up failure report.
  */
 final class InvalidSessionKitConfigurationException extends SessionKitException {
 

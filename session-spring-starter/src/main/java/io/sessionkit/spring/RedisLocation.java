@@ -12,8 +12,8 @@ import org.springframework.core.env.Environment;
  * Where the Redis session store connects, and where that setting came from: {@code
  * sessionkit.redis.url} first, else Spring Boot's own {@code spring.data.redis.url}, else a URI
  * built from {@code spring.data.redis.host}, {@code .port}, {@code .username}, {@code .password},
- * {@code .database} and {@code .ssl.enabled}. The properties are read from the {@link
- * Environment}, so the starter needs no Spring Data Redis. A blank value counts as unset.
+ * {@code .database} and {@code .ssl.enabled}. The properties are read from the {@link Environment},
+ * so the starter needs no Spring Data Redis. A blank value counts as unset.
  *
  * <p>{@link #toString()} and {@link #safeDescription()} never contain the user name or password.
  *
@@ -94,8 +94,8 @@ record RedisLocation(String uri, String source) {
   }
 
   /**
-   * The URI without user name, password and query, such as {@code redis://10.0.0.7:6379/0}, for
-   * log lines.
+   * The URI without user name, password and query, such as {@code redis://10.0.0.7:6379/0}, for log
+   * lines.
    */
   String safeDescription() {
     Matcher m = SAFE.matcher(uri);
@@ -130,11 +130,17 @@ record RedisLocation(String uri, String source) {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }

@@ -8,10 +8,10 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * A Spring Security {@code Authentication} for a request whose access token was verified and
- * whose session is live. Always authenticated; it carries no credentials (the token was checked
- * before it was built and is not kept). Each role {@code r} of the session becomes the authority
- * {@code ROLE_r}, so {@code hasRole("ADMIN")} matches a session with role {@code ADMIN}.
+ * A Spring Security {@code Authentication} for a request whose access token was verified and whose
+ * session is live. Always authenticated; it carries no credentials (the token was checked before it
+ * was built and is not kept). Each role {@code r} of the session becomes the authority {@code
+ * ROLE_r}, so {@code hasRole("ADMIN")} matches a session with role {@code ADMIN}.
  *
  * <p>Immutable apart from what {@link AbstractAuthenticationToken} allows (details).
  */

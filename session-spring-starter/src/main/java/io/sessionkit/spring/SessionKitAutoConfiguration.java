@@ -43,25 +43,25 @@ import org.springframework.context.annotation.Import;
  *       sessionkit.jwt.*};
  *   <li>{@link SessionManager} {@code sessionKitManager}, with every {@link SessionListener} and
  *       {@link AuthenticationListener} bean of the context, in {@code @Order};
- *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name,
- *       so it never competes with an application's own {@code Clock};
- *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also
- *       permit the refresh endpoint) and {@link ClientInfoResolver};
+ *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name, so
+ *       it never competes with an application's own {@code Clock};
+ *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also permit
+ *       the refresh endpoint) and {@link ClientInfoResolver};
  *   <li>in a servlet web application: {@link SessionAuthenticationFilter} (registration {@code
  *       sessionKitAuthenticationFilter}, order {@value #AUTHENTICATION_FILTER_ORDER}) and {@link
- *       SessionEndpoints} ({@code sessionKitEndpoints}, order {@value #ENDPOINTS_FILTER_ORDER};
- *       off with {@code sessionkit.endpoints.enabled=false}), both on {@code /*};
+ *       SessionEndpoints} ({@code sessionKitEndpoints}, order {@value #ENDPOINTS_FILTER_ORDER}; off
+ *       with {@code sessionkit.endpoints.enabled=false}), both on {@code /*};
  *   <li>with Spring Security: a filter ({@code sessionKitSecurityContextFilter}, order {@value
- *       #SECURITY_CONTEXT_FILTER_ORDER}) that puts a {@link SessionKitAuthenticationToken} into
- *       the request's security context; off with {@code sessionkit.spring-security.enabled=false};
+ *       #SECURITY_CONTEXT_FILTER_ORDER}) that puts a {@link SessionKitAuthenticationToken} into the
+ *       request's security context; off with {@code sessionkit.spring-security.enabled=false};
  *   <li>with Spring Boot's health support: the {@code sessionKit} health indicator ({@code
  *       sessionKitHealthIndicator}, see {@link SessionKitHealthIndicator});
  *   <li>with a {@link MeterRegistry} bean: {@link SessionKitMetrics} ({@code sessionKitMetrics}).
  * </ul>
  *
- * <p>The three filters run before Spring Security's filter chain (order -100 by default), so
- * that Spring Security sees the session's authentication and the session endpoints answer
- * without passing through the application's security rules.
+ * <p>The three filters run before Spring Security's filter chain (order -100 by default), so that
+ * Spring Security sees the session's authentication and the session endpoints answer without
+ * passing through the application's security rules.
  */
 @AutoConfiguration(
     afterName = {

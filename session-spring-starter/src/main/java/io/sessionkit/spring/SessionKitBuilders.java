@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns {@link SessionKitProperties} into the core and servlet objects, checking every setting
  * first so that a bad one stops the start with {@link InvalidSessionKitConfigurationException}
- * naming the property. The builders' own messages (which never contain a secret) are kept as
- * the rule; the property name and the fix are added here.
+ * naming the property. The builders' own messages (which never contain a secret) are kept as the
+ * rule; the property name and the fix are added here.
  */
 final class SessionKitBuilders {
 
@@ -101,8 +101,12 @@ final class SessionKitBuilders {
     int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
     if (bytes < SigningKey.MIN_SECRET_BYTES) {
       throw new InvalidSessionKitConfigurationException(
-          prefix + ".secret must be at least " + SigningKey.MIN_SECRET_BYTES
-              + " bytes, but was " + bytes + " bytes",
+          prefix
+              + ".secret must be at least "
+              + SigningKey.MIN_SECRET_BYTES
+              + " bytes, but was "
+              + bytes
+              + " bytes",
           "use a random secret of 32+ bytes, e.g. the output of `openssl rand -base64 48`");
     }
     return SigningKey.hmacSha256(keyId, secret);
@@ -135,8 +139,11 @@ final class SessionKitBuilders {
     requireNotNegative(touch, "sessionkit.touch-interval", "e.g. 1m");
     if (!idle.isZero() && idle.compareTo(touch) <= 0) {
       throw new InvalidSessionKitConfigurationException(
-          "sessionkit.idle-timeout (" + idle + ") must be longer than sessionkit.touch-interval ("
-              + touch + "), since activity is recorded at most once per touch interval",
+          "sessionkit.idle-timeout ("
+              + idle
+              + ") must be longer than sessionkit.touch-interval ("
+              + touch
+              + "), since activity is recorded at most once per touch interval",
           "raise sessionkit.idle-timeout, lower sessionkit.touch-interval, or set"
               + " sessionkit.idle-timeout=0 to turn the idle timeout off");
     }
@@ -153,7 +160,8 @@ final class SessionKitBuilders {
           "sessionkit.fallback is not set", "use jwt-only or deny");
     }
     SessionKitProperties.Outage outage = properties.getOutage();
-    requirePositive(outage.getReconcileInterval(), "sessionkit.outage.reconcile-interval", "e.g. 1s");
+    requirePositive(
+        outage.getReconcileInterval(), "sessionkit.outage.reconcile-interval", "e.g. 1s");
     if (outage.getCapacity() < 0) {
       throw new InvalidSessionKitConfigurationException(
           "sessionkit.outage.capacity must be >= 0, but was " + outage.getCapacity(),
@@ -249,11 +257,14 @@ final class SessionKitBuilders {
   /** {@code sessionkit.endpoints.base-path}, checked against the endpoints' rule. */
   static String endpointsBasePath(SessionKitProperties properties) {
     String base = strip(properties.getEndpoints().getBasePath());
-    boolean dotSegment = List.of(base.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."));
+    boolean dotSegment =
+        List.of(base.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."));
     if (base.length() > 256 || !BASE_PATH.matcher(base).matches() || dotSegment) {
       throw new InvalidSessionKitConfigurationException(
           "sessionkit.endpoints.base-path must be '/'-separated segments of letters, digits and"
-              + " -._~, without a trailing '/', but was \"" + base + "\"",
+              + " -._~, without a trailing '/', but was \""
+              + base
+              + "\"",
           "use a path such as /api/v1/auth");
     }
     return base;
@@ -336,7 +347,8 @@ final class SessionKitBuilders {
     } catch (IllegalArgumentException e) {
       throw new InvalidSessionKitConfigurationException(
           property + " is invalid (" + e.getMessage() + ")",
-          "use a short name of [A-Za-z0-9._-] such as k1 or 2025-06", e);
+          "use a short name of [A-Za-z0-9._-] such as k1 or 2025-06",
+          e);
     }
   }
 }

@@ -15,14 +15,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *       request is then refused with 503;
  *   <li>store unreachable with {@code fallback=jwt-only}: {@code UP}, with {@code available:
  *       false}, because the instance keeps serving valid tokens. A {@code DOWN} here would take
- *       every instance out of its load balancer at once for an outage the service was
- *       configured to ride through; a custom {@code DEGRADED} status would need {@code
+ *       every instance out of its load balancer at once for an outage the service was configured to
+ *       ride through; a custom {@code DEGRADED} status would need {@code
  *       management.endpoint.health.status.order} and an HTTP mapping in every application.
  * </ul>
  *
- * <p>Details: {@code store} ({@code redis}, {@code in-memory}, or the class name of another
- * store), {@code available} and {@code fallback} ({@code jwt-only} or {@code deny}). Each check
- * costs one {@code ping}, bounded by the store's command timeout. Thread-safe.
+ * <p>Details: {@code store} ({@code redis}, {@code in-memory}, or the class name of another store),
+ * {@code available} and {@code fallback} ({@code jwt-only} or {@code deny}). Each check costs one
+ * {@code ping}, bounded by the store's command timeout. Thread-safe.
  */
 final class SessionKitHealthIndicator implements HealthIndicator {
 

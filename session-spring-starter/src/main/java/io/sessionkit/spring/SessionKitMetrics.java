@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Records sessionkit's activity in Micrometer. The auto-configuration registers one as a bean
- * when a {@link MeterRegistry} bean exists, and the auto-configured {@code SessionManager} picks
- * it up as a listener; a {@code SessionManager} of the application's own must add it itself.
+ * Records sessionkit's activity in Micrometer. The auto-configuration registers one as a bean when
+ * a {@link MeterRegistry} bean exists, and the auto-configured {@code SessionManager} picks it up
+ * as a listener; a {@code SessionManager} of the application's own must add it itself.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -66,31 +66,42 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
   public SessionKitMetrics(MeterRegistry registry, SessionStore store) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(store, "store");
-    logins = Counter.builder("sessionkit.logins").description("Sessions created by a login")
-        .register(registry);
-    refreshes = Counter.builder("sessionkit.refreshes")
-        .description("Refresh-token rotations that issued new tokens").register(registry);
-    evictions = Counter.builder("sessionkit.evictions")
-        .description("Sessions ended to keep a user within the per-user session limit")
-        .register(registry);
-    refreshReuse = Counter.builder("sessionkit.refresh.reuse")
-        .description("Reuses of an already-rotated refresh token; the session was revoked")
-        .register(registry);
+    logins =
+        Counter.builder("sessionkit.logins")
+            .description("Sessions created by a login")
+            .register(registry);
+    refreshes =
+        Counter.builder("sessionkit.refreshes")
+            .description("Refresh-token rotations that issued new tokens")
+            .register(registry);
+    evictions =
+        Counter.builder("sessionkit.evictions")
+            .description("Sessions ended to keep a user within the per-user session limit")
+            .register(registry);
+    refreshReuse =
+        Counter.builder("sessionkit.refresh.reuse")
+            .description("Reuses of an already-rotated refresh token; the session was revoked")
+            .register(registry);
     for (SessionEvent.RevocationReason reason : SessionEvent.RevocationReason.values()) {
-      revocations.put(reason, Counter.builder("sessionkit.revocations")
-          .description("Sessions ended by logout, logout-all, revocation or theft detection")
-          .tag("reason", tagValue(reason))
-          .register(registry));
+      revocations.put(
+          reason,
+          Counter.builder("sessionkit.revocations")
+              .description("Sessions ended by logout, logout-all, revocation or theft detection")
+              .tag("reason", tagValue(reason))
+              .register(registry));
     }
     for (Authentication.Status status : Authentication.Status.values()) {
-      authentications.put(status, Counter.builder("sessionkit.authentications")
-          .description("Access-token checks, by outcome")
-          .tag("outcome", tagValue(status))
-          .register(registry));
+      authentications.put(
+          status,
+          Counter.builder("sessionkit.authentications")
+              .description("Access-token checks, by outcome")
+              .tag("outcome", tagValue(status))
+              .register(registry));
     }
-    authentication = Timer.builder("sessionkit.authentication")
-        .description("Time to check an access token and its session")
-        .register(registry);
+    authentication =
+        Timer.builder("sessionkit.authentication")
+            .description("Time to check an access token and its session")
+            .register(registry);
     Gauge.builder("sessionkit.store.available", store, s -> s.ping() ? 1 : 0)
         .description("1 when the session store answers a ping, else 0")
         .tag("store", SessionKitBuilders.storeType(store))

@@ -11,11 +11,11 @@ import org.springframework.boot.convert.DurationUnit;
 
 /**
  * The {@code sessionkit.*} settings. They only feed the core builders; the auto-configuration
- * checks them at start-up and refuses to start with a message naming the property, the rule and
- * the fix. A blank text value counts as unset, so {@code sessionkit.redis.url=${REDIS_URL:}}
- * means "no Redis" when the variable is missing. Durations take Boot's forms ({@code 15m},
- * {@code 7d}, {@code 500ms}, {@code PT15M}); a plain number means seconds, except for the Redis
- * timeouts, where it means milliseconds. See {@code docs/configuration.md}.
+ * checks them at start-up and refuses to start with a message naming the property, the rule and the
+ * fix. A blank text value counts as unset, so {@code sessionkit.redis.url=${REDIS_URL:}} means "no
+ * Redis" when the variable is missing. Durations take Boot's forms ({@code 15m}, {@code 7d}, {@code
+ * 500ms}, {@code PT15M}); a plain number means seconds, except for the Redis timeouts, where it
+ * means milliseconds. See {@code docs/configuration.md}.
  *
  * <p>A mutable bean for Spring's binder; not thread-safe, and read only while the context starts.
  */
@@ -34,8 +34,8 @@ public class SessionKitProperties {
   private Duration sessionLifetime = Duration.ofDays(7);
 
   /**
-   * How long a session may go without a request before it ends; 0 turns the idle timeout off.
-   * When set, it must be longer than the touch interval.
+   * How long a session may go without a request before it ends; 0 turns the idle timeout off. When
+   * set, it must be longer than the touch interval.
    */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration idleTimeout = Duration.ZERO;
@@ -55,20 +55,20 @@ public class SessionKitProperties {
   private Duration refreshReuseGrace = Duration.ofSeconds(10);
 
   /**
-   * What authentication does while the session store is unreachable: jwt-only accepts any
-   * valid JWT (sessions ended on this instance during the outage stay ended), deny answers 503.
+   * What authentication does while the session store is unreachable: jwt-only accepts any valid JWT
+   * (sessions ended on this instance during the outage stay ended), deny answers 503.
    */
   private FallbackMode fallback = FallbackMode.JWT_ONLY;
 
   /**
-   * Origins (scheme://host[:port]) allowed to make cookie-authenticated unsafe requests
-   * (POST, PUT, PATCH, DELETE) besides the app's own.
+   * Origins (scheme://host[:port]) allowed to make cookie-authenticated unsafe requests (POST, PUT,
+   * PATCH, DELETE) besides the app's own.
    */
   private List<String> allowedOrigins = new ArrayList<>();
 
   /**
-   * Addresses of reverse proxies whose X-Forwarded-For header is believed when recording the
-   * client IP. Empty: the connection's remote address is used.
+   * Addresses of reverse proxies whose X-Forwarded-For header is believed when recording the client
+   * IP. Empty: the connection's remote address is used.
    */
   private List<String> trustedProxies = new ArrayList<>();
 
@@ -198,9 +198,9 @@ public class SessionKitProperties {
   public static class Jwt {
 
     /**
-     * HMAC-SHA256 secret as text, at least 32 bytes in UTF-8; use random bytes, e.g. from
-     * "openssl rand -base64 48". Unset: a random key per process, so tokens do not survive a
-     * restart and are not accepted by other instances.
+     * HMAC-SHA256 secret as text, at least 32 bytes in UTF-8; use random bytes, e.g. from "openssl
+     * rand -base64 48". Unset: a random key per process, so tokens do not survive a restart and are
+     * not accepted by other instances.
      */
     private @Nullable String secret;
 
@@ -208,8 +208,8 @@ public class SessionKitProperties {
     private String keyId = "k1";
 
     /**
-     * Earlier keys still accepted for verification (never for signing), for rotating the
-     * secret: keep the old key here until every token it signed has expired.
+     * Earlier keys still accepted for verification (never for signing), for rotating the secret:
+     * keep the old key here until every token it signed has expired.
      */
     private List<Key> previousKeys = new ArrayList<>();
 
@@ -262,8 +262,16 @@ public class SessionKitProperties {
 
     @Override
     public String toString() {
-      return "Jwt[keyId=" + keyId + ", secret=" + (secret == null ? "(unset)" : "(hidden)")
-          + ", previousKeys=" + previousKeys + ", issuer=" + issuer + ", clockSkew=" + clockSkew
+      return "Jwt[keyId="
+          + keyId
+          + ", secret="
+          + (secret == null ? "(unset)" : "(hidden)")
+          + ", previousKeys="
+          + previousKeys
+          + ", issuer="
+          + issuer
+          + ", clockSkew="
+          + clockSkew
           + "]";
     }
   }
@@ -373,14 +381,14 @@ public class SessionKitProperties {
   public static class Paths {
 
     /**
-     * Paths that need an authenticated session: exact paths, or prefixes ending in "/**".
-     * Requests to them without one get 401.
+     * Paths that need an authenticated session: exact paths, or prefixes ending in "/**". Requests
+     * to them without one get 401.
      */
     private List<String> protect = new ArrayList<>(List.of("/**"));
 
     /**
-     * Paths that never need a session even when they match a protected pattern, such as the
-     * login page and endpoint or /actuator/health. Same pattern form as protect.
+     * Paths that never need a session even when they match a protected pattern, such as the login
+     * page and endpoint or /actuator/health. Same pattern form as protect.
      */
     private List<String> permit = new ArrayList<>();
 
@@ -434,8 +442,8 @@ public class SessionKitProperties {
     private Duration reconcileInterval = Duration.ofSeconds(1);
 
     /**
-     * Most logins and refreshed sessions held on this instance during an outage; beyond it,
-     * logins and refreshes are refused as in deny mode.
+     * Most logins and refreshed sessions held on this instance during an outage; beyond it, logins
+     * and refreshes are refused as in deny mode.
      */
     private int capacity = 100_000;
 
@@ -461,7 +469,9 @@ public class SessionKitProperties {
     }
   }
 
-  /** The Redis session store. {@link #toString()} never shows the URL, which may hold a password. */
+  /**
+   * The Redis session store. {@link #toString()} never shows the URL, which may hold a password.
+   */
   public static class Redis {
 
     /**
@@ -528,9 +538,17 @@ public class SessionKitProperties {
 
     @Override
     public String toString() {
-      return "Redis[url=" + (url == null ? "(unset)" : "(hidden)") + ", commandTimeout="
-          + commandTimeout + ", connectTimeout=" + connectTimeout + ", failureThreshold="
-          + failureThreshold + ", probeInterval=" + probeInterval + "]";
+      return "Redis[url="
+          + (url == null ? "(unset)" : "(hidden)")
+          + ", commandTimeout="
+          + commandTimeout
+          + ", connectTimeout="
+          + connectTimeout
+          + ", failureThreshold="
+          + failureThreshold
+          + ", probeInterval="
+          + probeInterval
+          + "]";
     }
   }
 

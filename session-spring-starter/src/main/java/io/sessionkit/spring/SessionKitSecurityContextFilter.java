@@ -21,30 +21,34 @@ import org.springframework.security.web.context.SecurityContextRepository;
 /**
  * Hands an authenticated sessionkit session to Spring Security. Runs after {@link
  * SessionAuthenticationFilter} and before Spring Security's filter chain: when the request was
- * authenticated, it saves a {@link SecurityContext} holding a {@link
- * SessionKitAuthenticationToken} as a request attribute through {@link
- * RequestAttributeSecurityContextRepository}. Spring Security's {@code SecurityContextHolderFilter}
- * loads it from there, because the repository it is configured with always includes the request
- * attribute one (alone under {@code SessionCreationPolicy.STATELESS}, together with the HTTP
- * session one otherwise). Nothing is written to an HTTP session.
+ * authenticated, it saves a {@link SecurityContext} holding a {@link SessionKitAuthenticationToken}
+ * as a request attribute through {@link RequestAttributeSecurityContextRepository}. Spring
+ * Security's {@code SecurityContextHolderFilter} loads it from there, because the repository it is
+ * configured with always includes the request attribute one (alone under {@code
+ * SessionCreationPolicy.STATELESS}, together with the HTTP session one otherwise). Nothing is
+ * written to an HTTP session.
  *
  * <p>Requests that were not authenticated pass unchanged. Thread-safe.
  */
 final class SessionKitSecurityContextFilter implements Filter {
 
-  private final SecurityContextRepository repository = new RequestAttributeSecurityContextRepository();
-  private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+  private final SecurityContextRepository repository =
+      new RequestAttributeSecurityContextRepository();
+  private final SecurityContextHolderStrategy holder =
+      SecurityContextHolder.getContextHolderStrategy();
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (request instanceof HttpServletRequest http
         && response instanceof HttpServletResponse httpResponse) {
-      principal(http).ifPresent(principal -> {
-        SecurityContext context = holder.createEmptyContext();
-        context.setAuthentication(new SessionKitAuthenticationToken(principal));
-        repository.saveContext(context, http, httpResponse);
-      });
+      principal(http)
+          .ifPresent(
+              principal -> {
+                SecurityContext context = holder.createEmptyContext();
+                context.setAuthentication(new SessionKitAuthenticationToken(principal));
+                repository.saveContext(context, http, httpResponse);
+              });
     }
     chain.doFilter(request, response);
   }

@@ -18,9 +18,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * One configuration per session-store backend, imported by {@link SessionKitAutoConfiguration}
- * in order: Redis when it is configured, else in-memory. Each backs off when the application
- * defines its own {@link SessionStore}.
+ * One configuration per session-store backend, imported by {@link SessionKitAutoConfiguration} in
+ * order: Redis when it is configured, else in-memory. Each backs off when the application defines
+ * its own {@link SessionStore}.
  */
 final class StoreConfigurations {
 
@@ -51,7 +51,8 @@ final class StoreConfigurations {
           redis.getProbeInterval(), "sessionkit.redis.probe-interval", "e.g. 500ms");
       if (redis.getFailureThreshold() < 1) {
         throw new InvalidSessionKitConfigurationException(
-            "sessionkit.redis.failure-threshold must be >= 1, but was " + redis.getFailureThreshold(),
+            "sessionkit.redis.failure-threshold must be >= 1, but was "
+                + redis.getFailureThreshold(),
             "use the number of failures in a row that opens the circuit breaker, e.g. 2");
       }
       RedisSessionStore.Builder builder;
@@ -87,7 +88,8 @@ final class StoreConfigurations {
   static class InMemory {
 
     @Bean
-    SessionStore sessionKitStore(@Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+    SessionStore sessionKitStore(
+        @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
       log.warn(
           "sessionkit: no Redis configured (sessionkit.redis.url or spring.data.redis.*): using"
               + " the in-memory session store; sessions are lost on restart and not shared"

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A minimal cookie-keeping HTTP client for the tests: it stores what {@code Set-Cookie} sets
- * (and drops what {@code Max-Age=0} clears) and sends it back, whatever the {@code Secure} flag.
+ * A minimal cookie-keeping HTTP client for the tests: it stores what {@code Set-Cookie} sets (and
+ * drops what {@code Max-Age=0} clears) and sends it back, whatever the {@code Secure} flag.
  */
 final class Browser {
 
@@ -77,7 +77,8 @@ final class Browser {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String header : response.headers().allValues("Set-Cookie")) {
         String pair = header.split(";", 2)[0];
         int eq = pair.indexOf('=');

@@ -15,8 +15,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The starter in an application without Spring Security in play (its auto-configuration
- * excluded, the bridge switched off), over real HTTP, with sessions in Redis.
+ * The starter in an application without Spring Security in play (its auto-configuration excluded,
+ * the bridge switched off), over real HTTP, with sessions in Redis.
  */
 @SpringBootTest(
     classes = PlainTestApp.class,
@@ -98,7 +98,8 @@ class PlainServletHttpIT {
     Browser laptop = new Browser(port);
     laptop.post("/api/login?user=plain-carol");
     Browser phone = new Browser(port);
-    String phoneSession = json(phone.post("/api/login?user=plain-carol")).get("session_id").asString();
+    String phoneSession =
+        json(phone.post("/api/login?user=plain-carol")).get("session_id").asString();
 
     JsonNode list = json(laptop.get("/api/v1/auth/sessions"));
     assertThat(list.get("active_sessions").asInt()).isEqualTo(2);

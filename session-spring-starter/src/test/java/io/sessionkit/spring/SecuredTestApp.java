@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An application with Spring Security: stateless, CSRF off (sessionkit checks the Origin), its
- * own authorization rules, {@code @AuthenticationPrincipal} and method security.
+ * An application with Spring Security: stateless, CSRF off (sessionkit checks the Origin), its own
+ * authorization rules, {@code @AuthenticationPrincipal} and method security.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -28,10 +28,15 @@ class SecuredTestApp {
   SecurityFilterChain api(HttpSecurity http) throws Exception {
     return http.csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authorizeHttpRequests(requests -> requests
-            .requestMatchers("/api/login", "/actuator/health", "/error").permitAll()
-            .requestMatchers("/api/admin/**").hasRole("ADMIN")
-            .anyRequest().authenticated())
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/api/login", "/actuator/health", "/error")
+                    .permitAll()
+                    .requestMatchers("/api/admin/**")
+                    .hasRole("ADMIN")
+                    .anyRequest()
+                    .authenticated())
         .build();
   }
 

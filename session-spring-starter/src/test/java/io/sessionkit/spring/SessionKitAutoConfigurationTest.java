@@ -80,36 +80,39 @@ class SessionKitAutoConfigurationTest {
   void disabledByPropertyCreatesNothing() {
     webRunner
         .withPropertyValues("sessionkit.enabled=false")
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context).doesNotHaveBean(SessionManager.class);
-          assertThat(context).doesNotHaveBean(SessionStore.class);
-          assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
-          assertThat(context).doesNotHaveBean(SessionKitProperties.class);
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(SessionManager.class);
+              assertThat(context).doesNotHaveBean(SessionStore.class);
+              assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+              assertThat(context).doesNotHaveBean(SessionKitProperties.class);
+            });
   }
 
   @Test
   void managerTokenServiceAndServletPiecesAreCreatedByDefault() {
-    runner.run(context -> {
-      assertThat(context).hasSingleBean(SessionManager.class);
-      assertThat(context).hasSingleBean(TokenService.class);
-      assertThat(context.getBean(TokenService.class)).isInstanceOf(JwtTokenService.class);
-      assertThat(context).hasSingleBean(SessionCookies.class);
-      assertThat(context).hasSingleBean(PathRules.class);
-      assertThat(context).hasBean("sessionKitClientInfoResolver");
-    });
+    runner.run(
+        context -> {
+          assertThat(context).hasSingleBean(SessionManager.class);
+          assertThat(context).hasSingleBean(TokenService.class);
+          assertThat(context.getBean(TokenService.class)).isInstanceOf(JwtTokenService.class);
+          assertThat(context).hasSingleBean(SessionCookies.class);
+          assertThat(context).hasSingleBean(PathRules.class);
+          assertThat(context).hasBean("sessionKitClientInfoResolver");
+        });
   }
 
   // --- store selection ---
 
   @Test
   void noRedisConfiguredMeansTheInMemoryStoreWithAWarning(CapturedOutput output) {
-    runner.run(context -> {
-      assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
-      assertThat(context.getBean(SessionManager.class).store())
-          .isSameAs(context.getBean(SessionStore.class));
-    });
+    runner.run(
+        context -> {
+          assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
+          assertThat(context.getBean(SessionManager.class).store())
+              .isSameAs(context.getBean(SessionStore.class));
+        });
     assertThat(output)
         .contains(
             "sessionkit: no Redis configured (sessionkit.redis.url or spring.data.redis.*): using"
@@ -121,16 +124,20 @@ class SessionKitAutoConfigurationTest {
   void blankRedisUrlCountsAsUnset() {
     runner
         .withPropertyValues("sessionkit.redis.url=", "spring.data.redis.host= ")
-        .run(context ->
-            assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class));
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(InMemorySessionStore.class));
   }
 
   @Test
   void sessionkitRedisUrlSelectsTheRedisStoreAndLogsItWithoutThePassword(CapturedOutput output) {
     runner
         .withPropertyValues("sessionkit.redis.url=redis://:hunter2hunter2@127.0.0.1:1/3")
-        .run(context ->
-            assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class));
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
     assertThat(output)
         .contains(
             "sessionkit: using the Redis session store at redis://127.0.0.1:1/3 (from"
@@ -146,10 +153,13 @@ class SessionKitAutoConfigurationTest {
             "spring.data.redis.port=1",
             "spring.data.redis.password=s3cret-pass",
             "spring.data.redis.database=2")
-        .run(context ->
-            assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class));
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
     assertThat(output)
-        .contains("using the Redis session store at redis://127.0.0.1:1/2 (from spring.data.redis.host)")
+        .contains(
+            "using the Redis session store at redis://127.0.0.1:1/2 (from spring.data.redis.host)")
         .doesNotContain("s3cret-pass");
   }
 
@@ -157,8 +167,10 @@ class SessionKitAutoConfigurationTest {
   void springDataRedisUrlSelectsTheRedisStore(CapturedOutput output) {
     runner
         .withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1")
-        .run(context ->
-            assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class));
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
     assertThat(output).contains("(from spring.data.redis.url)");
   }
 
@@ -169,8 +181,10 @@ class SessionKitAutoConfigurationTest {
             "sessionkit.redis.url=redis://127.0.0.1:2/5",
             "spring.data.redis.url=redis://127.0.0.1:1",
             "spring.data.redis.host=127.0.0.1")
-        .run(context ->
-            assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class));
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
     assertThat(output)
         .contains("Redis session store at redis://127.0.0.1:2/5 (from sessionkit.redis.url)");
   }
@@ -181,34 +195,38 @@ class SessionKitAutoConfigurationTest {
         .withPropertyValues(
             "spring.data.redis.sentinel.master=mymaster",
             "spring.data.redis.sentinel.nodes=127.0.0.1:1")
-        .run(context -> {
-          assertThat(context).hasFailed();
-          assertThat(failure(context))
-              .isInstanceOf(InvalidSessionKitConfigurationException.class)
-              .hasMessageContaining("sessionkit.redis.url=redis-sentinel://");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining("sessionkit.redis.url=redis-sentinel://");
+            });
   }
 
   @Test
   void unparseableRedisUrlFailsWithoutQuotingIt() {
     runner
         .withPropertyValues("sessionkit.redis.url=redis://:pa ss word@[bad")
-        .run(context -> {
-          assertThat(context).hasFailed();
-          assertThat(failure(context))
-              .isInstanceOf(InvalidSessionKitConfigurationException.class)
-              .hasMessageContaining("sessionkit.redis.url could not be parsed as a Redis URI");
-          assertThat(fullTrace(context.getStartupFailure())).doesNotContain("pa ss word");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining("sessionkit.redis.url could not be parsed as a Redis URI");
+              assertThat(fullTrace(context.getStartupFailure())).doesNotContain("pa ss word");
+            });
   }
 
   @Test
   void redisTimeoutsMustBePositive() {
     runner
-        .withPropertyValues("sessionkit.redis.url=" + UNUSED_REDIS, "sessionkit.redis.command-timeout=0s")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageContaining("sessionkit.redis.command-timeout must be > 0"));
+        .withPropertyValues(
+            "sessionkit.redis.url=" + UNUSED_REDIS, "sessionkit.redis.command-timeout=0s")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageContaining("sessionkit.redis.command-timeout must be > 0"));
   }
 
   // --- replacing beans ---
@@ -219,10 +237,11 @@ class SessionKitAutoConfigurationTest {
     runner
         .withPropertyValues("sessionkit.redis.url=" + UNUSED_REDIS)
         .withBean("myStore", SessionStore.class, () -> own)
-        .run(context -> {
-          assertThat(context).hasSingleBean(SessionStore.class);
-          assertThat(context.getBean(SessionManager.class).store()).isSameAs(own);
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SessionStore.class);
+              assertThat(context.getBean(SessionManager.class).store()).isSameAs(own);
+            });
   }
 
   @Test
@@ -231,12 +250,13 @@ class SessionKitAutoConfigurationTest {
         JwtTokenService.builder().signingKey(SigningKey.hmacSha256("mine", SECRET)).build();
     runner
         .withBean("myTokens", TokenService.class, () -> own)
-        .run(context -> {
-          assertThat(context).hasSingleBean(TokenService.class);
-          Login login = context.getBean(SessionManager.class)
-              .login("u1", Set.of(), ClientInfo.unknown());
-          assertThat(own.verify(login.accessToken().value()).isValid()).isTrue();
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(TokenService.class);
+              Login login =
+                  context.getBean(SessionManager.class).login("u1", Set.of(), ClientInfo.unknown());
+              assertThat(own.verify(login.accessToken().value()).isValid()).isTrue();
+            });
   }
 
   @Test
@@ -244,26 +264,30 @@ class SessionKitAutoConfigurationTest {
     SessionManager own =
         SessionManager.builder()
             .store(InMemorySessionStore.create())
-            .tokenService(JwtTokenService.builder().signingKey(SigningKey.hmacSha256("m", SECRET)).build())
+            .tokenService(
+                JwtTokenService.builder().signingKey(SigningKey.hmacSha256("m", SECRET)).build())
             .build();
     webRunner
         .withBean("myManager", SessionManager.class, () -> own)
-        .run(context -> {
-          assertThat(context).hasSingleBean(SessionManager.class);
-          assertThat(context.getBean(SessionManager.class)).isSameAs(own);
-          assertThat(context).hasBean("sessionKitAuthenticationFilter");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SessionManager.class);
+              assertThat(context.getBean(SessionManager.class)).isSameAs(own);
+              assertThat(context).hasBean("sessionKitAuthenticationFilter");
+            });
   }
 
   @Test
   void userSessionCookiesReplaceOurs() {
-    SessionCookies own = SessionCookies.builder().accessTokenName("at").refreshTokenName("rt").build();
+    SessionCookies own =
+        SessionCookies.builder().accessTokenName("at").refreshTokenName("rt").build();
     runner
         .withBean("myCookies", SessionCookies.class, () -> own)
-        .run(context -> {
-          assertThat(context).hasSingleBean(SessionCookies.class);
-          assertThat(context.getBean(SessionCookies.class).accessTokenName()).isEqualTo("at");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SessionCookies.class);
+              assertThat(context.getBean(SessionCookies.class).accessTokenName()).isEqualTo("at");
+            });
   }
 
   @Test
@@ -272,12 +296,15 @@ class SessionKitAutoConfigurationTest {
     runner
         .withBean("appClock", Clock.class, () -> appClock)
         .withBean(ClockUser.class)
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context.getBean(ClockUser.class).clock).isSameAs(appClock);
-          Login login = context.getBean(SessionManager.class).login("u", Set.of(), ClientInfo.unknown());
-          assertThat(login.session().createdAt()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(ClockUser.class).clock).isSameAs(appClock);
+              Login login =
+                  context.getBean(SessionManager.class).login("u", Set.of(), ClientInfo.unknown());
+              assertThat(login.session().createdAt())
+                  .isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+            });
   }
 
   @Test
@@ -286,13 +313,14 @@ class SessionKitAutoConfigurationTest {
     runner
         .withBean(SessionKitAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock)
         .withPropertyValues("sessionkit.session-lifetime=1h")
-        .run(context -> {
-          SessionManager manager = context.getBean(SessionManager.class);
-          Login login = manager.login("u", Set.of(), ClientInfo.unknown());
-          assertThat(login.session().createdAt()).isEqualTo(clock.instant());
-          clock.advance(Duration.ofHours(2));
-          assertThat(manager.sessions("u")).isEmpty();
-        });
+        .run(
+            context -> {
+              SessionManager manager = context.getBean(SessionManager.class);
+              Login login = manager.login("u", Set.of(), ClientInfo.unknown());
+              assertThat(login.session().createdAt()).isEqualTo(clock.instant());
+              clock.advance(Duration.ofHours(2));
+              assertThat(manager.sessions("u")).isEmpty();
+            });
   }
 
   @Test
@@ -304,47 +332,62 @@ class SessionKitAutoConfigurationTest {
             "sessionkit.cookie.access-token-name=at",
             "sessionkit.cookie.secure=false",
             "sessionkit.cookie.same-site=Strict")
-        .run(context -> {
-          SessionManager manager = context.getBean(SessionManager.class);
-          assertThat(manager.fallbackMode()).isEqualTo(FallbackMode.DENY);
-          manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "a"));
-          Login second = manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "b"));
-          assertThat(second.evicted()).hasSize(1);
-          SessionCookies cookies = context.getBean(SessionCookies.class);
-          assertThat(cookies.accessTokenName()).isEqualTo("at");
-          assertThat(cookies.secure()).isFalse();
-          assertThat(cookies.sameSite()).isEqualToIgnoringCase("Strict");
-        });
+        .run(
+            context -> {
+              SessionManager manager = context.getBean(SessionManager.class);
+              assertThat(manager.fallbackMode()).isEqualTo(FallbackMode.DENY);
+              manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "a"));
+              Login second = manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "b"));
+              assertThat(second.evicted()).hasSize(1);
+              SessionCookies cookies = context.getBean(SessionCookies.class);
+              assertThat(cookies.accessTokenName()).isEqualTo("at");
+              assertThat(cookies.secure()).isFalse();
+              assertThat(cookies.sameSite()).isEqualToIgnoringCase("Strict");
+            });
   }
 
   @Test
   void environmentVariablesBindThroughRelaxedBinding() {
     runner
-        .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
-            // Boot reads a source named like this one with its environment-variable rules
-            new SystemEnvironmentPropertySource("test-systemEnvironment", Map.<String, Object>of(
-                "SESSIONKIT_REDIS_URL", UNUSED_REDIS,
-                "SESSIONKIT_JWT_SECRET", "env-secret-env-secret-env-secret-env-1",
-                "SESSIONKIT_FALLBACK", "deny",
-                "SESSIONKIT_COOKIE_SECURE", "false",
-                "SESSIONKIT_PATHS_PERMIT", "/api/login,/actuator/health",
-                "SESSIONKIT_MAXSESSIONSPERUSER", "3",
-                "SESSIONKIT_ALLOWEDORIGINS", "https://a.example, https://b.example",
-                "SESSIONKIT_JWT_PREVIOUSKEYS_0_KEYID", "old",
-                "SESSIONKIT_JWT_PREVIOUSKEYS_0_SECRET", "old-secret-old-secret-old-secret-old"))))
-        .run(context -> {
-          assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
-          assertThat(context.getBean(SessionManager.class).fallbackMode()).isEqualTo(FallbackMode.DENY);
-          assertThat(context.getBean(SessionCookies.class).secure()).isFalse();
-          assertThat(context.getBean(PathRules.class).isProtected("/actuator/health")).isFalse();
-          SessionKitProperties properties = context.getBean(SessionKitProperties.class);
-          assertThat(properties.getMaxSessionsPerUser()).isEqualTo(3);
-          assertThat(properties.getJwt().getSecret()).startsWith("env-secret");
-          assertThat(SessionKitBuilders.allowedOrigins(properties))
-              .containsExactly("https://a.example", "https://b.example");
-          assertThat(properties.getJwt().getPreviousKeys()).singleElement()
-              .extracting(SessionKitProperties.Key::getKeyId).isEqualTo("old");
-        });
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        // Boot reads a source named like this one with its environment-variable
+                        // rules
+                        new SystemEnvironmentPropertySource(
+                            "test-systemEnvironment",
+                            Map.<String, Object>of(
+                                "SESSIONKIT_REDIS_URL", UNUSED_REDIS,
+                                "SESSIONKIT_JWT_SECRET", "env-secret-env-secret-env-secret-env-1",
+                                "SESSIONKIT_FALLBACK", "deny",
+                                "SESSIONKIT_COOKIE_SECURE", "false",
+                                "SESSIONKIT_PATHS_PERMIT", "/api/login,/actuator/health",
+                                "SESSIONKIT_MAXSESSIONSPERUSER", "3",
+                                "SESSIONKIT_ALLOWEDORIGINS", "https://a.example, https://b.example",
+                                "SESSIONKIT_JWT_PREVIOUSKEYS_0_KEYID", "old",
+                                "SESSIONKIT_JWT_PREVIOUSKEYS_0_SECRET",
+                                    "old-secret-old-secret-old-secret-old"))))
+        .run(
+            context -> {
+              assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
+              assertThat(context.getBean(SessionManager.class).fallbackMode())
+                  .isEqualTo(FallbackMode.DENY);
+              assertThat(context.getBean(SessionCookies.class).secure()).isFalse();
+              assertThat(context.getBean(PathRules.class).isProtected("/actuator/health"))
+                  .isFalse();
+              SessionKitProperties properties = context.getBean(SessionKitProperties.class);
+              assertThat(properties.getMaxSessionsPerUser()).isEqualTo(3);
+              assertThat(properties.getJwt().getSecret()).startsWith("env-secret");
+              assertThat(SessionKitBuilders.allowedOrigins(properties))
+                  .containsExactly("https://a.example", "https://b.example");
+              assertThat(properties.getJwt().getPreviousKeys())
+                  .singleElement()
+                  .extracting(SessionKitProperties.Key::getKeyId)
+                  .isEqualTo("old");
+            });
   }
 
   @Test
@@ -356,14 +399,16 @@ class SessionKitAutoConfigurationTest {
             "sessionkit.idle-timeout=3600",
             "sessionkit.jwt.clock-skew=5",
             "sessionkit.redis.command-timeout=250")
-        .run(context -> {
-          SessionKitProperties properties = context.getBean(SessionKitProperties.class);
-          assertThat(properties.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
-          assertThat(properties.getRefreshReuseGrace()).isEqualTo(Duration.ofSeconds(10));
-          assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofHours(1));
-          assertThat(properties.getJwt().getClockSkew()).isEqualTo(Duration.ofSeconds(5));
-          assertThat(properties.getRedis().getCommandTimeout()).isEqualTo(Duration.ofMillis(250));
-        });
+        .run(
+            context -> {
+              SessionKitProperties properties = context.getBean(SessionKitProperties.class);
+              assertThat(properties.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+              assertThat(properties.getRefreshReuseGrace()).isEqualTo(Duration.ofSeconds(10));
+              assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofHours(1));
+              assertThat(properties.getJwt().getClockSkew()).isEqualTo(Duration.ofSeconds(5));
+              assertThat(properties.getRedis().getCommandTimeout())
+                  .isEqualTo(Duration.ofMillis(250));
+            });
   }
 
   // what an application writes to map its own variables, with every variable unset
@@ -379,37 +424,43 @@ class SessionKitAutoConfigurationTest {
             "sessionkit.fallback=${SESSION_FALLBACK_FOR_THIS_TEST:jwt-only}",
             "sessionkit.refresh-reuse-grace=${GRACE_SECONDS_FOR_THIS_TEST:10}s",
             "sessionkit.allowed-origins=${ALLOWED_ORIGINS_FOR_THIS_TEST:}")
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
-          assertThat(context.getBean(SessionManager.class).fallbackMode()).isEqualTo(FallbackMode.JWT_ONLY);
-          SessionKitProperties properties = context.getBean(SessionKitProperties.class);
-          assertThat(properties.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
-          assertThat(properties.getSessionLifetime()).isEqualTo(Duration.ofDays(7));
-          assertThat(SessionKitBuilders.allowedOrigins(properties)).isEmpty();
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(SessionStore.class))
+                  .isInstanceOf(InMemorySessionStore.class);
+              assertThat(context.getBean(SessionManager.class).fallbackMode())
+                  .isEqualTo(FallbackMode.JWT_ONLY);
+              SessionKitProperties properties = context.getBean(SessionKitProperties.class);
+              assertThat(properties.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+              assertThat(properties.getSessionLifetime()).isEqualTo(Duration.ofDays(7));
+              assertThat(SessionKitBuilders.allowedOrigins(properties)).isEmpty();
+            });
   }
 
   @Test
   void pathRulesProtectEverythingButPermittedPathsAndTheRefreshEndpoint() {
     runner
         .withPropertyValues("sessionkit.paths.permit=/api/login, /actuator/health")
-        .run(context -> {
-          PathRules rules = context.getBean(PathRules.class);
-          assertThat(rules.isProtected("/api/me")).isTrue();
-          assertThat(rules.isProtected("/api/v1/auth/logout")).isTrue();
-          assertThat(rules.isProtected("/api/login")).isFalse();
-          assertThat(rules.isProtected("/actuator/health")).isFalse();
-          assertThat(rules.isProtected("/api/v1/auth/refresh")).isFalse();
-        });
+        .run(
+            context -> {
+              PathRules rules = context.getBean(PathRules.class);
+              assertThat(rules.isProtected("/api/me")).isTrue();
+              assertThat(rules.isProtected("/api/v1/auth/logout")).isTrue();
+              assertThat(rules.isProtected("/api/login")).isFalse();
+              assertThat(rules.isProtected("/actuator/health")).isFalse();
+              assertThat(rules.isProtected("/api/v1/auth/refresh")).isFalse();
+            });
   }
 
   @Test
   void refreshEndpointIsNotPermittedWhenEndpointsAreOff() {
     runner
         .withPropertyValues("sessionkit.endpoints.enabled=false")
-        .run(context ->
-            assertThat(context.getBean(PathRules.class).isProtected("/api/v1/auth/refresh")).isTrue());
+        .run(
+            context ->
+                assertThat(context.getBean(PathRules.class).isProtected("/api/v1/auth/refresh"))
+                    .isTrue());
   }
 
   // --- JWT keys ---
@@ -418,15 +469,16 @@ class SessionKitAutoConfigurationTest {
   void shortSecretFailsStartUpWithTheFixAndWithoutTheSecret() {
     runner
         .withPropertyValues("sessionkit.jwt.secret=tooShortSecret")
-        .run(context -> {
-          assertThat(context).hasFailed();
-          assertThat(failure(context))
-              .isInstanceOf(InvalidSessionKitConfigurationException.class)
-              .hasMessage(
-                  "sessionkit.jwt.secret must be at least 32 bytes, but was 14 bytes: use a random"
-                      + " secret of 32+ bytes, e.g. the output of `openssl rand -base64 48`");
-          assertThat(fullTrace(context.getStartupFailure())).doesNotContain("tooShortSecret");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessage(
+                      "sessionkit.jwt.secret must be at least 32 bytes, but was 14 bytes: use a random"
+                          + " secret of 32+ bytes, e.g. the output of `openssl rand -base64 48`");
+              assertThat(fullTrace(context.getStartupFailure())).doesNotContain("tooShortSecret");
+            });
   }
 
   @Test
@@ -434,12 +486,18 @@ class SessionKitAutoConfigurationTest {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(SessionKitAutoConfiguration.class))
         .withPropertyValues("sessionkit.jwt.secret=")
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          Login login = context.getBean(SessionManager.class).login("u", Set.of(), ClientInfo.unknown());
-          assertThat(context.getBean(SessionManager.class).authenticate(login.accessToken().value())
-              .isAuthenticated()).isTrue();
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Login login =
+                  context.getBean(SessionManager.class).login("u", Set.of(), ClientInfo.unknown());
+              assertThat(
+                      context
+                          .getBean(SessionManager.class)
+                          .authenticate(login.accessToken().value())
+                          .isAuthenticated())
+                  .isTrue();
+            });
     assertThat(output)
         .contains("sessionkit.jwt.secret is not set")
         .contains("Tokens will not survive a restart or work across instances");
@@ -461,17 +519,19 @@ class SessionKitAutoConfigurationTest {
             "sessionkit.jwt.key-id=2025",
             "sessionkit.jwt.previous-keys[0].key-id=2024",
             "sessionkit.jwt.previous-keys[0].secret=" + oldSecret)
-        .run(context -> {
-          TokenVerification verification = context.getBean(TokenService.class).verify(oldToken);
-          assertThat(verification.isValid()).isTrue();
-          assertThat(verification.claims().orElseThrow().keyId()).isEqualTo("2024");
-        });
+        .run(
+            context -> {
+              TokenVerification verification = context.getBean(TokenService.class).verify(oldToken);
+              assertThat(verification.isValid()).isTrue();
+              assertThat(verification.claims().orElseThrow().keyId()).isEqualTo("2024");
+            });
 
     runner
         .withPropertyValues("sessionkit.jwt.secret=" + newSecret, "sessionkit.jwt.key-id=2025")
-        .run(context ->
-            assertThat(context.getBean(TokenService.class).verify(oldToken).status())
-                .isEqualTo(TokenVerification.Status.UNKNOWN_KEY));
+        .run(
+            context ->
+                assertThat(context.getBean(TokenService.class).verify(oldToken).status())
+                    .isEqualTo(TokenVerification.Status.UNKNOWN_KEY));
   }
 
   @Test
@@ -480,10 +540,11 @@ class SessionKitAutoConfigurationTest {
         .withPropertyValues(
             "sessionkit.jwt.previous-keys[0].key-id=old",
             "sessionkit.jwt.previous-keys[0].secret=short")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith(
-                    "sessionkit.jwt.previous-keys[0].secret must be at least 32 bytes, but was 5 bytes"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith(
+                        "sessionkit.jwt.previous-keys[0].secret must be at least 32 bytes, but was 5 bytes"));
   }
 
   @Test
@@ -492,40 +553,47 @@ class SessionKitAutoConfigurationTest {
         .withPropertyValues(
             "sessionkit.jwt.previous-keys[0].key-id=k1",
             "sessionkit.jwt.previous-keys[0].secret=another-secret-another-secret-another")
-        .run(context -> {
-          assertThat(failure(context))
-              .hasMessageStartingWith("sessionkit.jwt.previous-keys is invalid")
-              .hasMessageContaining("a key id must name one secret");
-          assertThat(fullTrace(context.getStartupFailure())).doesNotContain("another-secret");
-        });
+        .run(
+            context -> {
+              assertThat(failure(context))
+                  .hasMessageStartingWith("sessionkit.jwt.previous-keys is invalid")
+                  .hasMessageContaining("a key id must name one secret");
+              assertThat(fullTrace(context.getStartupFailure())).doesNotContain("another-secret");
+            });
   }
 
   @Test
   void invalidKeyIdFailsWithoutEchoingIt() {
     runner
         .withPropertyValues("sessionkit.jwt.key-id=" + SECRET + " !")
-        .run(context -> {
-          assertThat(failure(context))
-              .hasMessageStartingWith("sessionkit.jwt.key-id is invalid");
-          assertThat(fullTrace(context.getStartupFailure())).doesNotContain(SECRET);
-        });
+        .run(
+            context -> {
+              assertThat(failure(context))
+                  .hasMessageStartingWith("sessionkit.jwt.key-id is invalid");
+              assertThat(fullTrace(context.getStartupFailure())).doesNotContain(SECRET);
+            });
   }
 
   @Test
   void issuerAndLifetimeReachTheTokenService() {
     runner
-        .withPropertyValues("sessionkit.jwt.issuer=https://issuer.example", "sessionkit.access-token-lifetime=2m")
-        .run(context -> {
-          AccessToken token = context.getBean(TokenService.class).issue(session());
-          assertThat(Duration.between(token.issuedAt(), token.expiresAt())).isEqualTo(Duration.ofMinutes(2));
-          TokenService other =
-              JwtTokenService.builder().signingKey(SigningKey.hmacSha256("k1", SECRET)).build();
-          assertThat(other.verify(token.value()).isValid()).isTrue();
-          TokenService otherIssuer =
-              JwtTokenService.builder().signingKey(SigningKey.hmacSha256("k1", SECRET))
-                  .issuer("https://other.example").build();
-          assertThat(otherIssuer.verify(token.value()).isValid()).isFalse();
-        });
+        .withPropertyValues(
+            "sessionkit.jwt.issuer=https://issuer.example", "sessionkit.access-token-lifetime=2m")
+        .run(
+            context -> {
+              AccessToken token = context.getBean(TokenService.class).issue(session());
+              assertThat(Duration.between(token.issuedAt(), token.expiresAt()))
+                  .isEqualTo(Duration.ofMinutes(2));
+              TokenService other =
+                  JwtTokenService.builder().signingKey(SigningKey.hmacSha256("k1", SECRET)).build();
+              assertThat(other.verify(token.value()).isValid()).isTrue();
+              TokenService otherIssuer =
+                  JwtTokenService.builder()
+                      .signingKey(SigningKey.hmacSha256("k1", SECRET))
+                      .issuer("https://other.example")
+                      .build();
+              assertThat(otherIssuer.verify(token.value()).isValid()).isFalse();
+            });
   }
 
   // --- other invalid settings ---
@@ -534,102 +602,119 @@ class SessionKitAutoConfigurationTest {
   void idleTimeoutNotLongerThanTouchIntervalFailsWithTheFix() {
     runner
         .withPropertyValues("sessionkit.idle-timeout=30s", "sessionkit.touch-interval=1m")
-        .run(context ->
-            assertThat(failure(context))
-                .isInstanceOf(InvalidSessionKitConfigurationException.class)
-                .hasMessageContaining("sessionkit.idle-timeout (PT30S) must be longer than sessionkit.touch-interval (PT1M)")
-                .hasMessageContaining("set sessionkit.idle-timeout=0"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                    .hasMessageContaining(
+                        "sessionkit.idle-timeout (PT30S) must be longer than sessionkit.touch-interval (PT1M)")
+                    .hasMessageContaining("set sessionkit.idle-timeout=0"));
   }
 
   @Test
   void negativeMaxSessionsFails() {
     runner
         .withPropertyValues("sessionkit.max-sessions-per-user=-1")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.max-sessions-per-user must be >= 0, but was -1"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith(
+                        "sessionkit.max-sessions-per-user must be >= 0, but was -1"));
   }
 
   @Test
   void negativeOutageCapacityFails() {
     runner
         .withPropertyValues("sessionkit.outage.capacity=-1")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.outage.capacity must be >= 0, but was -1"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.outage.capacity must be >= 0, but was -1"));
   }
 
   @Test
   void zeroReconcileIntervalFails() {
     runner
         .withPropertyValues("sessionkit.outage.reconcile-interval=0s")
-        .run(context ->
-            assertThat(failure(context)).hasMessageContaining("sessionkit.outage.reconcile-interval"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageContaining("sessionkit.outage.reconcile-interval"));
   }
 
   @Test
   void fractionalAccessTokenLifetimeFails() {
     runner
         .withPropertyValues("sessionkit.access-token-lifetime=1500ms")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.access-token-lifetime must be whole seconds"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith(
+                        "sessionkit.access-token-lifetime must be whole seconds"));
   }
 
   @Test
   void sameSiteNoneWithoutSecureFails() {
     runner
         .withPropertyValues("sessionkit.cookie.same-site=None", "sessionkit.cookie.secure=false")
-        .run(context ->
-            assertThat(failure(context))
-                .isInstanceOf(InvalidSessionKitConfigurationException.class)
-                .hasMessageStartingWith("sessionkit.cookie is invalid")
-                .hasMessageContaining("SameSite=None needs sessionkit.cookie.secure=true"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                    .hasMessageStartingWith("sessionkit.cookie is invalid")
+                    .hasMessageContaining("SameSite=None needs sessionkit.cookie.secure=true"));
   }
 
   @Test
   void badPathPatternNamesTheProperty() {
     runner
         .withPropertyValues("sessionkit.paths.permit=/api/*/login")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.paths.permit is invalid")
-                .hasMessageContaining("/api/*/login"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.paths.permit is invalid")
+                    .hasMessageContaining("/api/*/login"));
   }
 
   @Test
   void badTrustedProxyNamesTheProperty() {
     runner
         .withPropertyValues("sessionkit.trusted-proxies=10.0.0.0/8,not-an-ip")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.trusted-proxies is invalid"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.trusted-proxies is invalid"));
   }
 
   @Test
   void badAllowedOriginNamesTheProperty() {
     webRunner
         .withPropertyValues("sessionkit.allowed-origins=https://ok.example,ftp://nope/")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.allowed-origins is invalid"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.allowed-origins is invalid"));
   }
 
   @Test
   void badEndpointsBasePathNamesTheProperty() {
     runner
         .withPropertyValues("sessionkit.endpoints.base-path=/api/auth/")
-        .run(context ->
-            assertThat(failure(context))
-                .hasMessageStartingWith("sessionkit.endpoints.base-path must be"));
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.endpoints.base-path must be"));
   }
 
   @Test
   void startupFailureIsReportedAsDescriptionAndAction() {
-    var failure = new InvalidSessionKitConfigurationException("sessionkit.x must be y", "set it to y");
+    var failure =
+        new InvalidSessionKitConfigurationException("sessionkit.x must be y", "set it to y");
     var analysis =
-        new InvalidSessionKitConfigurationFailureAnalyzer().analyze(new IllegalStateException(failure));
-    assertThat(analysis.getDescription()).isEqualTo("Invalid sessionkit configuration: sessionkit.x must be y.");
+        new InvalidSessionKitConfigurationFailureAnalyzer()
+            .analyze(new IllegalStateException(failure));
+    assertThat(analysis.getDescription())
+        .isEqualTo("Invalid sessionkit configuration: sessionkit.x must be y.");
     assertThat(analysis.getAction()).isEqualTo("Fix the configuration: set it to y.");
   }
 
@@ -652,47 +737,52 @@ class SessionKitAutoConfigurationTest {
 
   @Test
   void filtersAreRegisteredInAServletWebApplication() {
-    webRunner.run(context -> {
-      FilterRegistrationBean<?> auth = registration(context, "sessionKitAuthenticationFilter");
-      FilterRegistrationBean<?> endpoints = registration(context, "sessionKitEndpoints");
-      FilterRegistrationBean<?> bridge = registration(context, "sessionKitSecurityContextFilter");
-      assertThat(auth.getUrlPatterns()).containsExactly("/*");
-      assertThat(endpoints.getUrlPatterns()).containsExactly("/*");
-      // our filters run first, then Spring Security's chain (-100 by default)
-      assertThat(auth.getOrder()).isLessThan(bridge.getOrder());
-      assertThat(bridge.getOrder()).isLessThan(endpoints.getOrder());
-      assertThat(endpoints.getOrder()).isLessThan(-100);
-    });
+    webRunner.run(
+        context -> {
+          FilterRegistrationBean<?> auth = registration(context, "sessionKitAuthenticationFilter");
+          FilterRegistrationBean<?> endpoints = registration(context, "sessionKitEndpoints");
+          FilterRegistrationBean<?> bridge =
+              registration(context, "sessionKitSecurityContextFilter");
+          assertThat(auth.getUrlPatterns()).containsExactly("/*");
+          assertThat(endpoints.getUrlPatterns()).containsExactly("/*");
+          // our filters run first, then Spring Security's chain (-100 by default)
+          assertThat(auth.getOrder()).isLessThan(bridge.getOrder());
+          assertThat(bridge.getOrder()).isLessThan(endpoints.getOrder());
+          assertThat(endpoints.getOrder()).isLessThan(-100);
+        });
   }
 
   @Test
   void noFiltersInANonWebApplication() {
-    runner.run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
-      assertThat(context).hasSingleBean(SessionManager.class);
-    });
+    runner.run(
+        context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+          assertThat(context).hasSingleBean(SessionManager.class);
+        });
   }
 
   @Test
   void endpointsFilterIsAbsentWhenEndpointsAreDisabled() {
     webRunner
         .withPropertyValues("sessionkit.endpoints.enabled=false")
-        .run(context -> {
-          assertThat(context).hasBean("sessionKitAuthenticationFilter");
-          assertThat(context).doesNotHaveBean("sessionKitEndpoints");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasBean("sessionKitAuthenticationFilter");
+              assertThat(context).doesNotHaveBean("sessionKitEndpoints");
+            });
   }
 
   @Test
   void withoutSpringSecurityOnTheClassPathThereIsNoSecurityBridge() {
     webRunner
         .withClassLoader(new FilteredClassLoader(SecurityContextHolder.class))
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context).hasBean("sessionKitAuthenticationFilter");
-          assertThat(context).doesNotHaveBean("sessionKitSecurityContextFilter");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasBean("sessionKitAuthenticationFilter");
+              assertThat(context).doesNotHaveBean("sessionKitSecurityContextFilter");
+            });
   }
 
   @Test
@@ -706,14 +796,16 @@ class SessionKitAutoConfigurationTest {
 
   @Test
   void healthIsUpWhenTheStoreAnswers() {
-    runner.run(context -> {
-      Health health = context.getBean("sessionKitHealthIndicator", HealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.UP);
-      assertThat(health.getDetails())
-          .containsEntry("store", "in-memory")
-          .containsEntry("available", true)
-          .containsEntry("fallback", "jwt-only");
-    });
+    runner.run(
+        context -> {
+          Health health =
+              context.getBean("sessionKitHealthIndicator", HealthIndicator.class).health();
+          assertThat(health.getStatus()).isEqualTo(Status.UP);
+          assertThat(health.getDetails())
+              .containsEntry("store", "in-memory")
+              .containsEntry("available", true)
+              .containsEntry("fallback", "jwt-only");
+        });
   }
 
   @Test
@@ -721,18 +813,20 @@ class SessionKitAutoConfigurationTest {
     OutageStore store = new OutageStore(InMemorySessionStore.create());
     runner
         .withBean("outageStore", SessionStore.class, () -> store)
-        .run(context -> {
-          HealthIndicator indicator = context.getBean("sessionKitHealthIndicator", HealthIndicator.class);
-          store.goDown();
-          Health down = indicator.health();
-          assertThat(down.getStatus()).isEqualTo(Status.UP);
-          assertThat(down.getDetails())
-              .containsEntry("available", false)
-              .containsEntry("fallback", "jwt-only")
-              .containsEntry("store", "OutageStore");
-          store.comeBack();
-          assertThat(indicator.health().getDetails()).containsEntry("available", true);
-        });
+        .run(
+            context -> {
+              HealthIndicator indicator =
+                  context.getBean("sessionKitHealthIndicator", HealthIndicator.class);
+              store.goDown();
+              Health down = indicator.health();
+              assertThat(down.getStatus()).isEqualTo(Status.UP);
+              assertThat(down.getDetails())
+                  .containsEntry("available", false)
+                  .containsEntry("fallback", "jwt-only")
+                  .containsEntry("store", "OutageStore");
+              store.comeBack();
+              assertThat(indicator.health().getDetails()).containsEntry("available", true);
+            });
   }
 
   @Test
@@ -741,25 +835,28 @@ class SessionKitAutoConfigurationTest {
     runner
         .withPropertyValues("sessionkit.fallback=deny")
         .withBean("outageStore", SessionStore.class, () -> store)
-        .run(context -> {
-          HealthIndicator indicator = context.getBean("sessionKitHealthIndicator", HealthIndicator.class);
-          store.goDown();
-          Health health = indicator.health();
-          assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-          assertThat(health.getDetails()).containsEntry("fallback", "deny");
-          store.comeBack();
-          assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-        });
+        .run(
+            context -> {
+              HealthIndicator indicator =
+                  context.getBean("sessionKitHealthIndicator", HealthIndicator.class);
+              store.goDown();
+              Health health = indicator.health();
+              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              assertThat(health.getDetails()).containsEntry("fallback", "deny");
+              store.comeBack();
+              assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            });
   }
 
   @Test
   void noHealthIndicatorWithoutBootHealthSupport() {
     runner
         .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context).doesNotHaveBean("sessionKitHealthIndicator");
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean("sessionKitHealthIndicator");
+            });
   }
 
   // --- metrics ---
@@ -769,35 +866,36 @@ class SessionKitAutoConfigurationTest {
     runner
         .withBean(SimpleMeterRegistry.class)
         .withPropertyValues("sessionkit.refresh-reuse-grace=0s")
-        .run(context -> {
-          assertThat(context).hasSingleBean(SessionKitMetrics.class);
-          MeterRegistry registry = context.getBean(MeterRegistry.class);
-          SessionManager manager = context.getBean(SessionManager.class);
-          assertThat(registry.get("sessionkit.store.available").gauge().value()).isEqualTo(1.0);
-          assertThat(registry.get("sessionkit.logins").counter().count()).isZero();
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SessionKitMetrics.class);
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              SessionManager manager = context.getBean(SessionManager.class);
+              assertThat(registry.get("sessionkit.store.available").gauge().value()).isEqualTo(1.0);
+              assertThat(registry.get("sessionkit.logins").counter().count()).isZero();
 
-          Login login = manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "ua"));
-          assertThat(registry.get("sessionkit.logins").counter().count()).isEqualTo(1.0);
+              Login login = manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "ua"));
+              assertThat(registry.get("sessionkit.logins").counter().count()).isEqualTo(1.0);
 
-          manager.authenticate(login.accessToken().value());
-          manager.authenticate("not-a-token");
-          assertThat(authentications(registry, "authenticated")).isEqualTo(1.0);
-          assertThat(authentications(registry, "invalid_token")).isEqualTo(1.0);
-          assertThat(registry.get("sessionkit.authentication").timer().count()).isEqualTo(2);
+              manager.authenticate(login.accessToken().value());
+              manager.authenticate("not-a-token");
+              assertThat(authentications(registry, "authenticated")).isEqualTo(1.0);
+              assertThat(authentications(registry, "invalid_token")).isEqualTo(1.0);
+              assertThat(registry.get("sessionkit.authentication").timer().count()).isEqualTo(2);
 
-          var refreshed = manager.refresh(login.refreshToken().value(), ClientInfo.unknown());
-          assertThat(refreshed.isRefreshed()).isTrue();
-          assertThat(registry.get("sessionkit.refreshes").counter().count()).isEqualTo(1.0);
+              var refreshed = manager.refresh(login.refreshToken().value(), ClientInfo.unknown());
+              assertThat(refreshed.isRefreshed()).isTrue();
+              assertThat(registry.get("sessionkit.refreshes").counter().count()).isEqualTo(1.0);
 
-          // the rotated-away token again, with no grace: theft, the session is revoked
-          manager.refresh(login.refreshToken().value(), ClientInfo.unknown());
-          assertThat(registry.get("sessionkit.refresh.reuse").counter().count()).isEqualTo(1.0);
-          assertThat(revocations(registry, "refresh_reuse")).isEqualTo(1.0);
+              // the rotated-away token again, with no grace: theft, the session is revoked
+              manager.refresh(login.refreshToken().value(), ClientInfo.unknown());
+              assertThat(registry.get("sessionkit.refresh.reuse").counter().count()).isEqualTo(1.0);
+              assertThat(revocations(registry, "refresh_reuse")).isEqualTo(1.0);
 
-          Login second = manager.login("u", Set.of(), ClientInfo.unknown());
-          manager.logout(second.session().id(), ClientInfo.unknown());
-          assertThat(revocations(registry, "logout")).isEqualTo(1.0);
-        });
+              Login second = manager.login("u", Set.of(), ClientInfo.unknown());
+              manager.logout(second.session().id(), ClientInfo.unknown());
+              assertThat(revocations(registry, "logout")).isEqualTo(1.0);
+            });
   }
 
   @Test
@@ -807,29 +905,31 @@ class SessionKitAutoConfigurationTest {
         .withBean(SimpleMeterRegistry.class)
         .withBean("outageStore", SessionStore.class, () -> store)
         .withPropertyValues("sessionkit.max-sessions-per-user=1")
-        .run(context -> {
-          MeterRegistry registry = context.getBean(MeterRegistry.class);
-          SessionManager manager = context.getBean(SessionManager.class);
-          manager.login("u", Set.of(), ClientInfo.unknown());
-          manager.login("u", Set.of(), ClientInfo.unknown());
-          assertThat(registry.get("sessionkit.evictions").counter().count()).isEqualTo(1.0);
-          store.goDown();
-          assertThat(registry.get("sessionkit.store.available").gauge().value()).isZero();
-        });
+        .run(
+            context -> {
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              SessionManager manager = context.getBean(SessionManager.class);
+              manager.login("u", Set.of(), ClientInfo.unknown());
+              manager.login("u", Set.of(), ClientInfo.unknown());
+              assertThat(registry.get("sessionkit.evictions").counter().count()).isEqualTo(1.0);
+              store.goDown();
+              assertThat(registry.get("sessionkit.store.available").gauge().value()).isZero();
+            });
   }
 
   @Test
   void applicationListenersAreWiredIntoTheManagerInOrder() {
     runner
         .withUserConfiguration(ListenerConfiguration.class)
-        .run(context -> {
-          ListenerConfiguration config = context.getBean(ListenerConfiguration.class);
-          SessionManager manager = context.getBean(SessionManager.class);
-          Login login = manager.login("u", Set.of(), ClientInfo.unknown());
-          manager.authenticate(login.accessToken().value());
-          assertThat(config.calls).startsWith("first:CREATED", "second:CREATED");
-          assertThat(config.calls).contains("auth:AUTHENTICATED");
-        });
+        .run(
+            context -> {
+              ListenerConfiguration config = context.getBean(ListenerConfiguration.class);
+              SessionManager manager = context.getBean(SessionManager.class);
+              Login login = manager.login("u", Set.of(), ClientInfo.unknown());
+              manager.authenticate(login.accessToken().value());
+              assertThat(config.calls).startsWith("first:CREATED", "second:CREATED");
+              assertThat(config.calls).contains("auth:AUTHENTICATED");
+            });
   }
 
   @Test
@@ -841,10 +941,11 @@ class SessionKitAutoConfigurationTest {
   void noMetricsWithoutMicrometerOnTheClassPath() {
     runner
         .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context).doesNotHaveBean(SessionKitMetrics.class);
-        });
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(SessionKitMetrics.class);
+            });
   }
 
   // --- helpers ---
@@ -865,8 +966,16 @@ class SessionKitAutoConfigurationTest {
   private static Session session() {
     Instant now = Instant.now();
     return new Session(
-        "s-" + System.nanoTime(), "u", Set.of("USER"), now, now, now.plus(Duration.ofDays(1)),
-        Duration.ZERO, "", "", Map.of());
+        "s-" + System.nanoTime(),
+        "u",
+        Set.of("USER"),
+        now,
+        now,
+        now.plus(Duration.ofDays(1)),
+        Duration.ZERO,
+        "",
+        "",
+        Map.of());
   }
 
   /** The sessionkit configuration error in the start-up failure's cause chain. */

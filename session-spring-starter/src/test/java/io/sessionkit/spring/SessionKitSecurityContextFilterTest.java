@@ -39,13 +39,15 @@ class SessionKitSecurityContextFilterTest {
 
   // what Spring Security uses without SessionCreationPolicy.STATELESS
   @Test
-  void authenticatedSessionIsFoundByTheDefaultRepositoryWithoutCreatingAnHttpSession() throws Exception {
+  void authenticatedSessionIsFoundByTheDefaultRepositoryWithoutCreatingAnHttpSession()
+      throws Exception {
     MockHttpServletRequest request = authenticatedRequest();
     filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
 
     SecurityContextRepository defaults =
         new DelegatingSecurityContextRepository(
-            new HttpSessionSecurityContextRepository(), new RequestAttributeSecurityContextRepository());
+            new HttpSessionSecurityContextRepository(),
+            new RequestAttributeSecurityContextRepository());
     org.springframework.security.core.Authentication authentication =
         defaults.loadDeferredContext(request).get().getAuthentication();
     assertThat(authentication.getName()).isEqualTo("alice");
@@ -66,13 +68,16 @@ class SessionKitSecurityContextFilterTest {
   @Test
   void rolesBecomeRoleAuthoritiesAndTheNameIsTheUserId() {
     SessionKitAuthenticationToken token =
-        new SessionKitAuthenticationToken(new SessionKitPrincipal("bob", "sid-2", Set.of("USER", "ADMIN")));
-    assertThat(token.getAuthorities()).extracting(GrantedAuthority::getAuthority)
+        new SessionKitAuthenticationToken(
+            new SessionKitPrincipal("bob", "sid-2", Set.of("USER", "ADMIN")));
+    assertThat(token.getAuthorities())
+        .extracting(GrantedAuthority::getAuthority)
         .containsExactly("ROLE_ADMIN", "ROLE_USER");
     assertThat(token.getName()).isEqualTo("bob");
     assertThat(token.getCredentials()).isNull();
     assertThat(token.isAuthenticated()).isTrue();
-    assertThatThrownBy(() -> token.setAuthenticated(true)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> token.setAuthenticated(true))
+        .isInstanceOf(IllegalArgumentException.class);
     token.setAuthenticated(false);
     assertThat(token.isAuthenticated()).isFalse();
   }
@@ -81,7 +86,8 @@ class SessionKitSecurityContextFilterTest {
     MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/me");
     Instant now = Instant.now();
     TokenClaims claims =
-        new TokenClaims("alice", "sid-1", "jti-1", Set.of("USER", "ADMIN"), now, now.plusSeconds(60), "k1");
+        new TokenClaims(
+            "alice", "sid-1", "jti-1", Set.of("USER", "ADMIN"), now, now.plusSeconds(60), "k1");
     request.setAttribute(
         SessionAuthenticationFilter.AUTHENTICATION_ATTRIBUTE,
         new Authentication(

@@ -68,7 +68,8 @@ class SpringSecurityHttpIT {
   @Test
   void bearerTokenWorksLikeTheCookie() {
     Browser browser = new Browser(port);
-    String token = json(browser.post("/api/login?user=sec-bearer&roles=ADMIN")).get("access_token").asString();
+    String token =
+        json(browser.post("/api/login?user=sec-bearer&roles=ADMIN")).get("access_token").asString();
     Browser other = new Browser(port);
     assertThat(other.getWithBearer("/api/admin/stats", token).statusCode()).isEqualTo(200);
   }
@@ -143,7 +144,12 @@ class SpringSecurityHttpIT {
     browser.post("/api/login?user=sec-metrics");
     browser.get("/api/me");
     assertThat(registry.get("sessionkit.logins").counter().count()).isEqualTo(before + 1);
-    assertThat(registry.get("sessionkit.authentications").tag("outcome", "authenticated").counter().count())
+    assertThat(
+            registry
+                .get("sessionkit.authentications")
+                .tag("outcome", "authenticated")
+                .counter()
+                .count())
         .isPositive();
     assertThat(registry.get("sessionkit.store.available").gauge().value()).isEqualTo(1.0);
   }

@@ -13,7 +13,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The login an application writes on top of the starter: check credentials, log in, set cookies. */
+/**
+ * The login an application writes on top of the starter: check credentials, log in, set cookies.
+ */
 @RestController
 class TestLoginController {
 
@@ -21,7 +23,8 @@ class TestLoginController {
   private final SessionCookies cookies;
   private final ClientInfoResolver clientInfo;
 
-  TestLoginController(SessionManager sessions, SessionCookies cookies, ClientInfoResolver clientInfo) {
+  TestLoginController(
+      SessionManager sessions, SessionCookies cookies, ClientInfoResolver clientInfo) {
     this.sessions = sessions;
     this.cookies = cookies;
     this.clientInfo = clientInfo;
