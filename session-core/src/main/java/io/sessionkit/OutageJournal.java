@@ -127,7 +127,19 @@ final class OutageJournal implements RevocationPolicy {
    * @param known the session, when this instance knows it from before the outage
    * @return the outcome, or empty when the session is unknown here
    */
-  synchronized Optional<RefreshRotation.Outcome> rotateLocally(
+  Optional<RefreshRotation.Outcome> rotateLocally(
+      RefreshRotation rotation, Optional<Session> known) {
+    String id = rotation.sessionId();
+    // every refresh asks: without a lock when nothing is held for the session
+    if (known.isEmpty() && !created.containsKey(id) && !rotated.containsKey(id)) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      return rotateLocked(rotation, known);
+    }
+  }
+
+  private Optional<RefreshRotation.Outcome> rotateLocked(
       RefreshRotation rotation, Optional<Session> known) {
     Instant now = clock.instant();
     String id = rotation.sessionId();
