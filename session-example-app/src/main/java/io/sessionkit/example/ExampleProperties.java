@@ -1,26 +1,16 @@
 package io.sessionkit.example;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The example app's own settings ({@code example.*}); {@code application.properties} maps the
- * contract's environment variables onto them.
+ * contract's environment variables onto them and onto the starter's {@code sessionkit.*}.
  *
- * @param login login throttling
  * @param admin the optional admin account
  */
 @ConfigurationProperties("example")
-public record ExampleProperties(@DefaultValue Login login, @DefaultValue Admin admin) {
-
-  /**
-   * Failed logins allowed per username and client address within the window, before 429.
-   *
-   * @param maxAttempts failures allowed in a window
-   * @param window how long a window lasts, from its first failure
-   */
-  public record Login(@DefaultValue("5") int maxAttempts, @DefaultValue("60s") Duration window) {}
+public record ExampleProperties(@DefaultValue Admin admin) {
 
   /**
    * An account with role ADMIN created at start when both are set.

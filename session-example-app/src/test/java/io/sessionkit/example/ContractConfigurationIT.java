@@ -34,7 +34,6 @@ class ContractConfigurationIT {
   void theDefaultsAreTheContracts(CapturedOutput output) {
     try (ConfigurableApplicationContext app = start(Map.of())) {
       SessionKitProperties sessionKit = app.getBean(SessionKitProperties.class);
-      ExampleProperties example = app.getBean(ExampleProperties.class);
 
       assertThat(app.getEnvironment().getProperty("server.port")).isEqualTo("3456");
       assertThat(app.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
@@ -48,8 +47,8 @@ class ContractConfigurationIT {
       assertThat(sessionKit.getRefreshReuseGrace()).isEqualTo(Duration.ofSeconds(10));
       assertThat(app.getBean(SessionCookies.class).secure()).isTrue();
       assertThat(sessionKit.getAllowedOrigins()).isEmpty();
-      assertThat(example.login().maxAttempts()).isEqualTo(5);
-      assertThat(example.login().window()).isEqualTo(Duration.ofSeconds(60));
+      assertThat(sessionKit.getLoginThrottle().getMaxFailures()).isEqualTo(5);
+      assertThat(sessionKit.getLoginThrottle().getWindow()).isEqualTo(Duration.ofSeconds(60));
     }
   }
 
@@ -73,7 +72,6 @@ class ContractConfigurationIT {
             Map.entry("ADMIN_PASSWORD", "operator-password"));
     try (ConfigurableApplicationContext app = start(variables)) {
       SessionKitProperties sessionKit = app.getBean(SessionKitProperties.class);
-      ExampleProperties example = app.getBean(ExampleProperties.class);
 
       assertThat(app.getEnvironment().getProperty("server.port")).isEqualTo("4567");
       // built without connecting: nothing listens on port 1
@@ -87,8 +85,8 @@ class ContractConfigurationIT {
       assertThat(app.getBean(SessionCookies.class).secure()).isFalse();
       assertThat(sessionKit.getAllowedOrigins())
           .containsExactly("https://a.example", "https://b.example:8443");
-      assertThat(example.login().maxAttempts()).isEqualTo(7);
-      assertThat(example.login().window()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(sessionKit.getLoginThrottle().getMaxFailures()).isEqualTo(7);
+      assertThat(sessionKit.getLoginThrottle().getWindow()).isEqualTo(Duration.ofSeconds(30));
       assertThat(app.getBean(Users.class).authenticate("operator", "operator-password"))
           .get()
           .satisfies(admin -> assertThat(admin.roles()).contains("ADMIN"));

@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
       "sessionkit.cookie.secure=true",
       "example.admin.username=" + ContractIT.ADMIN,
       "example.admin.password=" + ContractIT.ADMIN_PASSWORD,
-      "example.login.max-attempts=3",
+      "sessionkit.login-throttle.max-failures=3",
       "sessionkit.allowed-origins=" + ContractIT.TRUSTED_ORIGIN
     })
 @DirtiesContext

@@ -1,7 +1,9 @@
 package io.sessionkit.spring;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionkit.ActivityLog;
 import io.sessionkit.AuthenticationListener;
+import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionListener;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
@@ -43,6 +45,10 @@ import org.springframework.context.annotation.Import;
  *       sessionkit.jwt.*};
  *   <li>{@link SessionManager} {@code sessionKitManager}, with every {@link SessionListener} and
  *       {@link AuthenticationListener} bean of the context, in {@code @Order};
+ *   <li>{@link ActivityLog} {@code sessionKitActivityLog} (fed by the manager; in Redis when
+ *       sessions are, else in memory; off with {@code sessionkit.activity.enabled=false}) and
+ *       {@link LoginThrottle} {@code sessionKitLoginThrottle} from {@code sessionkit.activity.*}
+ *       and {@code sessionkit.login-throttle.*};
  *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name, so
  *       it never competes with an application's own {@code Clock};
  *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also permit
@@ -120,6 +126,28 @@ public final class SessionKitAutoConfiguration {
         clock,
         listeners.orderedStream(),
         authenticationListeners.orderedStream());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBooleanProperty(
+      prefix = "sessionkit.activity",
+      name = "enabled",
+      matchIfMissing = true)
+  ActivityLog sessionKitActivityLog(
+      SessionKitProperties properties,
+      SessionStore store,
+      @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
+    return SessionKitBuilders.activityLog(properties, store, clock);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  LoginThrottle sessionKitLoginThrottle(
+      SessionKitProperties properties,
+      SessionStore store,
+      @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
+    return SessionKitBuilders.loginThrottle(properties, store, clock);
   }
 
   /** Cookies, path rules and client-address resolution, wherever the servlet API is present. */

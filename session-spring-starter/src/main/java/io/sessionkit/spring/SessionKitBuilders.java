@@ -1,13 +1,19 @@
 package io.sessionkit.spring;
 
+import io.sessionkit.ActivityLog;
 import io.sessionkit.AuthenticationListener;
+import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionListener;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.TokenService;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
+import io.sessionkit.memory.InMemoryActivityLog;
+import io.sessionkit.memory.InMemoryLoginThrottle;
 import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.redis.RedisActivityLog;
+import io.sessionkit.redis.RedisLoginThrottle;
 import io.sessionkit.redis.RedisSessionStore;
 import io.sessionkit.servlet.ClientInfoResolver;
 import io.sessionkit.servlet.PathRules;
@@ -183,6 +189,44 @@ final class SessionKitBuilders {
     listeners.forEach(builder::listener);
     authenticationListeners.forEach(builder::authenticationListener);
     return builder.build();
+  }
+
+  /**
+   * The activity feed from {@code sessionkit.activity.*}: in Redis, on the store's connection, when
+   * sessions are; in memory otherwise.
+   */
+  static ActivityLog activityLog(SessionKitProperties properties, SessionStore store, Clock clock) {
+    SessionKitProperties.Activity activity = properties.getActivity();
+    requirePositive(activity.getRetention(), "sessionkit.activity.retention", "e.g. 7d");
+    if (activity.getMaxEntriesPerUser() < 1) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.activity.max-entries-per-user must be >= 1, but was "
+              + activity.getMaxEntriesPerUser(),
+          "use the number of entries to keep per user, e.g. 100");
+    }
+    return store instanceof RedisSessionStore redis
+        ? RedisActivityLog.sharing(redis, activity.getMaxEntriesPerUser(), activity.getRetention())
+        : InMemoryActivityLog.create(
+            clock, activity.getMaxEntriesPerUser(), activity.getRetention());
+  }
+
+  /**
+   * The login throttle from {@code sessionkit.login-throttle.*}: in Redis, on the store's
+   * connection, when sessions are; in memory otherwise.
+   */
+  static LoginThrottle loginThrottle(
+      SessionKitProperties properties, SessionStore store, Clock clock) {
+    SessionKitProperties.Throttle throttle = properties.getLoginThrottle();
+    requirePositive(throttle.getWindow(), "sessionkit.login-throttle.window", "e.g. 60s");
+    if (throttle.getMaxFailures() < 1) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.login-throttle.max-failures must be >= 1, but was "
+              + throttle.getMaxFailures(),
+          "use the failed logins allowed per window, e.g. 5");
+    }
+    return store instanceof RedisSessionStore redis
+        ? RedisLoginThrottle.sharing(redis, throttle.getMaxFailures(), throttle.getWindow())
+        : InMemoryLoginThrottle.create(clock, throttle.getMaxFailures(), throttle.getWindow());
   }
 
   /** The cookie settings from {@code sessionkit.cookie.*}. */

@@ -84,6 +84,10 @@ public class SessionKitProperties {
 
   private final Outage outage = new Outage();
 
+  private final Activity activity = new Activity();
+
+  private final Throttle loginThrottle = new Throttle();
+
   private final SpringSecurity springSecurity = new SpringSecurity();
 
   public boolean isEnabled() {
@@ -188,6 +192,14 @@ public class SessionKitProperties {
 
   public Outage getOutage() {
     return outage;
+  }
+
+  public Activity getActivity() {
+    return activity;
+  }
+
+  public Throttle getLoginThrottle() {
+    return loginThrottle;
   }
 
   public SpringSecurity getSpringSecurity() {
@@ -432,6 +444,85 @@ public class SessionKitProperties {
 
     public void setBasePath(String basePath) {
       this.basePath = basePath;
+    }
+  }
+
+  /** Each user's activity feed (logins, logouts, revocations, new devices, token reuse). */
+  public static class Activity {
+
+    /** Whether to keep the feed; off, no ActivityLog bean is created. */
+    private boolean enabled = true;
+
+    /** Most entries kept per user; older ones are dropped. */
+    private int maxEntriesPerUser = 100;
+
+    /** How long a user's feed is kept after its newest entry. */
+    private Duration retention = Duration.ofDays(7);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getMaxEntriesPerUser() {
+      return maxEntriesPerUser;
+    }
+
+    public void setMaxEntriesPerUser(int maxEntriesPerUser) {
+      this.maxEntriesPerUser = maxEntriesPerUser;
+    }
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    @Override
+    public String toString() {
+      return "Activity[enabled="
+          + enabled
+          + ", maxEntriesPerUser="
+          + maxEntriesPerUser
+          + ", retention="
+          + retention
+          + "]";
+    }
+  }
+
+  /** The login throttle an application asks before checking a password. */
+  public static class Throttle {
+
+    /** Failed logins allowed per key (typically username and client address) within a window. */
+    private int maxFailures = 5;
+
+    /** How long a window lasts, counted from its first failure. */
+    private Duration window = Duration.ofSeconds(60);
+
+    public int getMaxFailures() {
+      return maxFailures;
+    }
+
+    public void setMaxFailures(int maxFailures) {
+      this.maxFailures = maxFailures;
+    }
+
+    public Duration getWindow() {
+      return window;
+    }
+
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+
+    @Override
+    public String toString() {
+      return "Throttle[maxFailures=" + maxFailures + ", window=" + window + "]";
     }
   }
 

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionkit.AccessToken;
+import io.sessionkit.ActivityEntry;
+import io.sessionkit.ActivityLog;
 import io.sessionkit.Authentication;
 import io.sessionkit.AuthenticationListener;
 import io.sessionkit.ClientInfo;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.Login;
+import io.sessionkit.LoginThrottle;
 import io.sessionkit.Session;
 import io.sessionkit.SessionEvent;
 import io.sessionkit.SessionListener;
@@ -20,7 +23,11 @@ import io.sessionkit.TokenService;
 import io.sessionkit.TokenVerification;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
+import io.sessionkit.memory.InMemoryActivityLog;
+import io.sessionkit.memory.InMemoryLoginThrottle;
 import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.redis.RedisActivityLog;
+import io.sessionkit.redis.RedisLoginThrottle;
 import io.sessionkit.redis.RedisSessionStore;
 import io.sessionkit.servlet.PathRules;
 import io.sessionkit.servlet.SessionCookies;
@@ -101,6 +108,90 @@ class SessionKitAutoConfigurationTest {
           assertThat(context).hasSingleBean(PathRules.class);
           assertThat(context).hasBean("sessionKitClientInfoResolver");
         });
+  }
+
+  // --- activity log and login throttle ---
+
+  @Test
+  void activityLogAndLoginThrottleAreInMemoryWithoutRedis() {
+    runner.run(
+        context -> {
+          assertThat(context.getBean(ActivityLog.class)).isInstanceOf(InMemoryActivityLog.class);
+          assertThat(context.getBean(LoginThrottle.class))
+              .isInstanceOf(InMemoryLoginThrottle.class);
+        });
+  }
+
+  @Test
+  void activityLogAndLoginThrottleShareRedisWhenSessionsAreThere() {
+    runner
+        .withPropertyValues("sessionkit.redis.url=" + UNUSED_REDIS)
+        .run(
+            context -> {
+              assertThat(context.getBean(ActivityLog.class)).isInstanceOf(RedisActivityLog.class);
+              assertThat(context.getBean(LoginThrottle.class))
+                  .isInstanceOf(RedisLoginThrottle.class);
+            });
+  }
+
+  @Test
+  void theManagerFeedsTheActivityLog() {
+    runner.run(
+        context -> {
+          Login login =
+              context
+                  .getBean(SessionManager.class)
+                  .login("feed-user", Set.of("USER"), new ClientInfo("192.0.2.1", "Firefox"));
+          assertThat(context.getBean(ActivityLog.class).recent("feed-user", 10))
+              .extracting(ActivityEntry::type)
+              .containsExactly(ActivityEntry.Type.NEW_DEVICE_LOGIN, ActivityEntry.Type.LOGIN);
+          assertThat(login.session().userId()).isEqualTo("feed-user");
+        });
+  }
+
+  @Test
+  void loginThrottleSettingsApply() {
+    runner
+        .withPropertyValues(
+            "sessionkit.login-throttle.max-failures=2", "sessionkit.login-throttle.window=30s")
+        .run(
+            context -> {
+              LoginThrottle throttle = context.getBean(LoginThrottle.class);
+              assertThat(throttle.recordFailure("k").allowed()).isTrue();
+              LoginThrottle.Decision second = throttle.recordFailure("k");
+              assertThat(second.allowed()).isFalse();
+              assertThat(second.retryAfter())
+                  .isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+            });
+  }
+
+  @Test
+  void theActivityLogCanBeTurnedOffOrReplaced() {
+    runner
+        .withPropertyValues("sessionkit.activity.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(ActivityLog.class));
+    ActivityLog own = InMemoryActivityLog.create(Clock.systemUTC(), 1, Duration.ofDays(1));
+    runner
+        .withBean("ownActivityLog", ActivityLog.class, () -> own)
+        .run(context -> assertThat(context.getBean(ActivityLog.class)).isSameAs(own));
+  }
+
+  @Test
+  void badActivityAndThrottleSettingsFailStartUp() {
+    runner
+        .withPropertyValues("sessionkit.login-throttle.max-failures=0")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith(
+                        "sessionkit.login-throttle.max-failures must be >= 1, but was 0"));
+    runner
+        .withPropertyValues("sessionkit.activity.max-entries-per-user=0")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith(
+                        "sessionkit.activity.max-entries-per-user must be >= 1, but was 0"));
   }
 
   // --- store selection ---
