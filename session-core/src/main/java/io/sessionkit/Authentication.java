@@ -9,15 +9,15 @@ import java.util.Optional;
  * @param status the verdict
  * @param claims the token's claims, present for {@link Status#AUTHENTICATED}, {@link
  *     Status#SESSION_ENDED} and {@link Status#STORE_UNAVAILABLE}
- * @param session the stored session, present when the store confirmed it; empty when the JWT-only
- *     fallback accepted the token while the store was unreachable
  * @param tokenStatus what token verification said (VALID unless the token itself was refused)
+ * @param withoutStore for {@link Status#AUTHENTICATED}: true when the store could not be asked and
+ *     the JWT-only fallback accepted the token; false when the store confirmed the session
  */
 public record Authentication(
     Status status,
     Optional<TokenClaims> claims,
-    Optional<Session> session,
-    TokenVerification.Status tokenStatus) {
+    TokenVerification.Status tokenStatus,
+    boolean withoutStore) {
 
   /** The verdicts, from an adapter's point of view. */
   public enum Status {
@@ -34,37 +34,32 @@ public record Authentication(
   public Authentication {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(claims, "claims");
-    Objects.requireNonNull(session, "session");
     Objects.requireNonNull(tokenStatus, "tokenStatus");
     if ((status == Status.INVALID_TOKEN) == (tokenStatus == TokenVerification.Status.VALID)) {
       throw new IllegalArgumentException("INVALID_TOKEN goes with a refused token, and only it");
     }
+    if (withoutStore && status != Status.AUTHENTICATED) {
+      throw new IllegalArgumentException("only an AUTHENTICATED answer can be without the store");
+    }
   }
 
-  static Authentication authenticated(TokenClaims claims, Optional<Session> session) {
+  static Authentication authenticated(TokenClaims claims, boolean withoutStore) {
     return new Authentication(
-        Status.AUTHENTICATED, Optional.of(claims), session, TokenVerification.Status.VALID);
+        Status.AUTHENTICATED, Optional.of(claims), TokenVerification.Status.VALID, withoutStore);
   }
 
   static Authentication invalidToken(TokenVerification.Status tokenStatus) {
-    return new Authentication(
-        Status.INVALID_TOKEN, Optional.empty(), Optional.empty(), tokenStatus);
+    return new Authentication(Status.INVALID_TOKEN, Optional.empty(), tokenStatus, false);
   }
 
   static Authentication sessionEnded(TokenClaims claims) {
     return new Authentication(
-        Status.SESSION_ENDED,
-        Optional.of(claims),
-        Optional.empty(),
-        TokenVerification.Status.VALID);
+        Status.SESSION_ENDED, Optional.of(claims), TokenVerification.Status.VALID, false);
   }
 
   static Authentication storeUnavailable(TokenClaims claims) {
     return new Authentication(
-        Status.STORE_UNAVAILABLE,
-        Optional.of(claims),
-        Optional.empty(),
-        TokenVerification.Status.VALID);
+        Status.STORE_UNAVAILABLE, Optional.of(claims), TokenVerification.Status.VALID, false);
   }
 
   public boolean isAuthenticated() {

@@ -1,36 +1,58 @@
 package io.sessionkit;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The answer of a {@link RevocationPolicy}.
+ * Whether the session behind a verified access token is live: the answer of {@link
+ * SessionStore#touch} and of a {@link RevocationPolicy}.
  *
- * @param live whether the token's session is live
- * @param session the stored session, when the store was asked and it is live; empty when the
- *     session has ended or when the answer came from the JWT-only fallback
+ * @param status the verdict
+ * @param endsAt for {@link Status#LIVE}, when the session ends if nothing else happens to it (its
+ *     absolute expiry, or the end of its idle timeout as of this check); empty otherwise
  */
-public record SessionCheck(boolean live, Optional<Session> session) {
+public record SessionCheck(Status status, Optional<Instant> endsAt) {
+
+  private static final SessionCheck ENDED = new SessionCheck(Status.ENDED, Optional.empty());
+  private static final SessionCheck WITHOUT_STORE =
+      new SessionCheck(Status.LIVE_WITHOUT_STORE, Optional.empty());
+
+  /** The verdicts. */
+  public enum Status {
+    /** The store confirmed the session is live. */
+    LIVE,
+    /** The store could not be asked; nothing known on this instance says the session ended. */
+    LIVE_WITHOUT_STORE,
+    /** Revoked, evicted, logged out, idle too long or expired; or never a session. */
+    ENDED
+  }
 
   public SessionCheck {
-    Objects.requireNonNull(session, "session");
-    if (!live && session.isPresent()) {
-      throw new IllegalArgumentException("an ended session carries no stored session");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(endsAt, "endsAt");
+    if ((status == Status.LIVE) != endsAt.isPresent()) {
+      throw new IllegalArgumentException("endsAt is present exactly for LIVE");
     }
   }
 
-  /** Live, as confirmed by the store. */
-  public static SessionCheck live(Session session) {
-    return new SessionCheck(true, Optional.of(session));
+  /** Live, as confirmed by the store, until {@code endsAt} at the latest. */
+  public static SessionCheck live(Instant endsAt) {
+    return new SessionCheck(Status.LIVE, Optional.of(endsAt));
   }
 
   /** Live as far as can be told without the store. */
   public static SessionCheck liveWithoutStore() {
-    return new SessionCheck(true, Optional.empty());
+    return WITHOUT_STORE;
   }
 
-  /** Revoked, evicted, logged out or expired. */
+  /** Ended, or never a session. */
   public static SessionCheck ended() {
-    return new SessionCheck(false, Optional.empty());
+    return ENDED;
+  }
+
+  /** Whether the token may be accepted. */
+  public boolean isLive() {
+    return status != Status.ENDED;
   }
 }

@@ -1,5 +1,6 @@
 package io.sessionkit;
 
+import io.sessionkit.internal.RefreshState;
 import io.sessionkit.internal.RefreshTokens;
 import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
@@ -15,11 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +32,30 @@ import org.slf4j.LoggerFactory;
  * <p>While the store is unreachable, {@link FallbackMode#DENY} refuses authentication and makes
  * every other operation throw {@link SessionStoreUnavailableException}. {@link
  * FallbackMode#JWT_ONLY} accepts verified tokens and keeps an outage record on this instance:
- * logouts and logout-alls are honoured here at once; logins create sessions here; refreshes of
- * sessions created here or seen lately rotate here. Once the store answers again the record is
- * written to it every reconcile interval (see {@link #writeOutageRecord()}), and honoured until
- * then, so an outage neither undoes a logout nor forgets a login. A revocation made on another
- * instance during the outage is seen here only once the store is back.
+ * logouts and logout-alls are honoured here at once; logins create sessions here; refreshes rotate
+ * here only for sessions whose current refresh token this instance issued (anything else cannot be
+ * checked without the store, and throws). Once the store answers again the record is written to it
+ * every reconcile interval (see {@link #writeOutageRecord()}), and honoured until then, so an
+ * outage neither undoes a logout nor forgets a login. A revocation made on another instance during
+ * the outage is seen here only once the store is back.
  *
- * <p>Thread-safe. Events go to the listeners after the change, on the calling thread (for changes
- * written after an outage, on the writer's thread). {@link #close()} stops the background writer.
+ * <p>Thread-safe. Events go to the listeners after the change, on the calling thread; events of
+ * work done off the request path (sessions evicted at the limit, changes written after an outage)
+ * on a background thread. {@link #close()} stops that background work.
  */
 public final class SessionManager implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
-  private static final int RECENT_SESSIONS = 10_000;
-
   private final SessionStore store;
   private final TokenService tokens;
   private final RevocationPolicy storePolicy;
-  private final OutageJournal journal;
+  private final OutageRecord outageRecord;
+  private final OutageRecordWriter outageRecordWriter;
+  private final IssuedTokens issued;
+  private final SessionEvents events;
+  private final Reclaimer reclaimer;
+  private final Background background;
   private final FallbackMode fallbackMode;
   private final Clock clock;
   private final SecureRandom random;
@@ -59,20 +63,29 @@ public final class SessionManager implements AutoCloseable {
   private final Duration idleTimeout;
   private final int maxSessionsPerUser;
   private final Duration refreshReuseGrace;
-  private final Duration reconcileInterval;
-  private final List<SessionListener> listeners;
   private final List<AuthenticationListener> authenticationListeners;
-  // sessions seen lately, so a refresh during an outage can issue a token for them
-  private final Map<String, Session> recentSessions = new ConcurrentHashMap<>();
-  private final Object reconcilerLock = new Object();
-  private ScheduledExecutorService reconciler;
-  private boolean closed;
 
   private SessionManager(Builder b) {
     this.store = b.store;
     this.tokens = b.tokens;
     this.storePolicy = RevocationPolicy.storeBacked(b.store, b.touchInterval);
-    this.journal = new OutageJournal(b.clock, b.outageCapacity);
+    this.outageRecord = new OutageRecord(b.clock, b.outageCapacity);
+    this.issued = new IssuedTokens(b.outageCapacity);
+    this.events = new SessionEvents(b.listeners);
+    this.background = b.executor == null ? Background.owned() : Background.on(b.executor);
+    this.reclaimer = new Reclaimer(b.store, events, b.clock, background);
+    this.outageRecordWriter =
+        new OutageRecordWriter(
+            b.store,
+            outageRecord,
+            events,
+            reclaimer,
+            background,
+            b.clock,
+            b.maxSessionsPerUser,
+            b.sessionLifetime,
+            b.tokens.accessTokenLifetime(),
+            b.reconcileInterval);
     this.fallbackMode = b.fallbackMode;
     this.clock = b.clock;
     this.random = b.random;
@@ -80,8 +93,6 @@ public final class SessionManager implements AutoCloseable {
     this.idleTimeout = b.idleTimeout;
     this.maxSessionsPerUser = b.maxSessionsPerUser;
     this.refreshReuseGrace = b.refreshReuseGrace;
-    this.reconcileInterval = b.reconcileInterval;
-    this.listeners = List.copyOf(b.listeners);
     this.authenticationListeners = List.copyOf(b.authenticationListeners);
   }
 
@@ -97,8 +108,9 @@ public final class SessionManager implements AutoCloseable {
 
   /**
    * Creates a session for a user whose credentials the host has already checked, and issues its
-   * first access and refresh tokens. With a per-user limit, the user's oldest sessions beyond it
-   * are evicted.
+   * first access and refresh tokens: one store round trip. With a per-user limit (and always at the
+   * ceiling of {@value SessionStore#MAX_SESSIONS_PER_USER}), the user's sessions that would end
+   * first are evicted.
    *
    * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, the session is created on
    * this instance and written to the store when it is back (the per-user limit applies then).
@@ -114,9 +126,9 @@ public final class SessionManager implements AutoCloseable {
     Objects.requireNonNull(attributes, "attributes");
     // stores keep milliseconds; a session must read back equal to what login returned
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Session draft =
+    Session session =
         new Session(
-            SessionIds.newSessionId(userId, random),
+            store.newSessionId(userId),
             userId,
             roles,
             now,
@@ -126,43 +138,43 @@ public final class SessionManager implements AutoCloseable {
             client.ip(),
             client.userAgent(),
             attributes);
-    String secret = RefreshTokens.newSecret(random);
-    String hash = RefreshTokens.hash(secret);
-    boolean newDevice;
-    SessionCreation creation;
-    try {
-      newDevice =
-          store.listByUser(userId).stream()
-              .noneMatch(existing -> existing.userAgent().equals(client.userAgent()));
-      creation = store.create(draft, hash, maxSessionsPerUser);
-    } catch (SessionStoreUnavailableException e) {
-      if (fallbackMode == FallbackMode.DENY) {
-        throw e;
-      }
-      journal.recordLogin(draft, hash);
-      startReconciler();
-      log.warn(
-          "Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
-          draft.id(),
-          userId);
-      newDevice = false;
-      creation = new SessionCreation(draft, List.of());
+    String tagKey = RefreshTokens.newTagKey(random);
+    RefreshTokens.Parts refresh =
+        RefreshTokens.issue(session.id(), 0, RefreshTokens.newNonce(random), tagKey);
+    SessionCreation creation =
+        withStore(
+            () ->
+                store.create(
+                    new NewSession(session, 0, refresh.nonceHash(), tagKey, false),
+                    maxSessionsPerUser),
+            unavailable -> {
+              outageRecord.recordLogin(
+                  session, new RefreshState(session.id(), tagKey, 0, refresh.nonceHash()));
+              outageRecordWriter.start();
+              log.warn(
+                  "Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
+                  session.id(),
+                  userId);
+              return SessionCreation.created(false, 0);
+            });
+    if (creation.status() != SessionCreation.Status.CREATED) {
+      throw new SessionKitException(
+          "the store answered " + creation.status() + " for a new session id " + session.id());
     }
-    Session session = creation.session();
-    remember(session);
+    issued.remember(new IssuedTokens.Issued(session, 0, refresh.nonceHash(), tagKey));
     AccessToken access = tokens.issue(session);
-    RefreshToken refresh =
-        new RefreshToken(
-            new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
-
     emit(SessionEvent.Type.CREATED, session, client, now);
-    if (newDevice) {
+    if (creation.newDevice()) {
       emit(SessionEvent.Type.NEW_DEVICE_LOGIN, session, client, now);
     }
-    for (Session evicted : creation.evicted()) {
-      emit(SessionEvent.Type.EVICTED, evicted, client, now);
+    if (creation.evicted() > 0) {
+      reclaimer.reclaimLater(userId);
     }
-    return new Login(session, access, refresh, creation.evicted());
+    return new Login(
+        session,
+        access,
+        new RefreshToken(refresh.token(), session.expiresAt()),
+        creation.evicted());
   }
 
   /**
@@ -194,7 +206,7 @@ public final class SessionManager implements AutoCloseable {
     }
     TokenClaims claims = verification.claims().orElseThrow();
     // an end recorded during an outage holds even once the store answers again
-    if (journal.isEnded(claims)) {
+    if (outageRecord.isEnded(claims)) {
       return Authentication.sessionEnded(claims);
     }
     SessionCheck check;
@@ -204,117 +216,123 @@ public final class SessionManager implements AutoCloseable {
       if (fallbackMode == FallbackMode.DENY) {
         return Authentication.storeUnavailable(claims);
       }
-      check = journal.check(claims);
+      check = outageRecord.check(claims);
     }
-    if (check.live()) {
-      check.session().ifPresent(this::remember);
-      return Authentication.authenticated(claims, check.session());
-    }
-    // created here during an outage and not written to the store yet
-    Optional<Session> pending = journal.pendingSession(claims.sessionId());
-    return pending.isPresent()
-        ? Authentication.authenticated(claims, pending)
-        : Authentication.sessionEnded(claims);
+    return switch (check.status()) {
+      case LIVE -> Authentication.authenticated(claims, false);
+      case LIVE_WITHOUT_STORE -> Authentication.authenticated(claims, true);
+      // created here during an outage and not written to the store yet
+      case ENDED ->
+          outageRecord.pendingSession(claims.sessionId()).isPresent()
+              ? Authentication.authenticated(claims, true)
+              : Authentication.sessionEnded(claims);
+    };
   }
 
   /**
-   * Exchanges a refresh token for a new access token and a rotated refresh token. Presenting an
-   * already-rotated token revokes the session ({@link Refresh.Status#REUSE_DETECTED}), except that
-   * the immediately previous token, retried within the reuse grace, gets the same rotated token
-   * again.
+   * Exchanges a refresh token for a new access token and a rotated refresh token: one store round
+   * trip. Presenting an already-rotated token revokes the session ({@link
+   * Refresh.Status#REUSE_DETECTED}), except that the immediately previous token, retried within the
+   * reuse grace, gets the same rotated token again.
    *
    * <p>While the store is unreachable in {@link FallbackMode#JWT_ONLY}, sessions created during the
-   * outage and sessions this instance has seen lately are refreshed locally; the rotation is
-   * written to the store, and judged by it, when it is back.
+   * outage and sessions whose current refresh token this instance issued are refreshed here, as
+   * exactly as the store would; the rotation is written to the store, and judged by it again, when
+   * it is back. Any other token cannot be checked and is not rotated.
    *
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
-   *     FallbackMode#DENY}, or the session is unknown on this instance during an outage
+   *     FallbackMode#DENY}, or this instance cannot check the token without the store
    */
   public Refresh refresh(String refreshToken, ClientInfo client) {
+    Objects.requireNonNull(client, "client");
     Optional<RefreshTokens.Parts> parsed = RefreshTokens.parse(refreshToken);
     if (parsed.isEmpty()) {
       return Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
     }
     RefreshTokens.Parts presented = parsed.get();
+    String sessionId = presented.sessionId();
     // a session ended on this instance stays ended, also before the store has been told
-    if (journal.endedHere(presented.sessionId())) {
+    if (outageRecord.endedHere(sessionId)) {
       return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
     }
-    String next = RefreshTokens.newSecret(random);
+    byte[] next = RefreshTokens.newNonce(random);
     RefreshRotation rotation =
         new RefreshRotation(
-            presented.sessionId(),
-            RefreshTokens.hash(presented.secret()),
+            sessionId,
+            presented.generation(),
+            presented.nonceHash(),
+            presented.tagHex(),
             RefreshTokens.hash(next),
-            RefreshTokens.seal(presented.secret(), next, random),
+            RefreshTokens.seal(presented, next, random),
             refreshReuseGrace);
     RefreshRotation.Outcome outcome =
-        journal.rotateLocally(rotation, Optional.empty()).orElse(null);
-    if (outcome == null) {
-      try {
-        outcome = store.rotateRefreshToken(rotation);
-      } catch (SessionStoreUnavailableException e) {
-        if (fallbackMode == FallbackMode.DENY) {
-          throw e;
-        }
-        outcome =
-            journal
-                .rotateLocally(
-                    rotation, Optional.ofNullable(recentSessions.get(presented.sessionId())))
-                .orElseThrow(() -> e);
-        startReconciler();
-      }
-    }
+        outageRecord
+            .rotateLocally(rotation, Optional.empty())
+            .orElseGet(
+                () ->
+                    withStore(
+                        () -> store.rotate(rotation),
+                        unavailable -> {
+                          RefreshRotation.Outcome local =
+                              outageRecord
+                                  .rotateLocally(rotation, issued.get(sessionId))
+                                  .orElseThrow(() -> unavailable);
+                          outageRecordWriter.start();
+                          return local;
+                        }));
     Instant now = clock.instant();
-    if ((outcome.status() == RefreshRotation.Status.ROTATED
-            || outcome.status() == RefreshRotation.Status.GRACE_RETRY)
-        && journal.endedHere(outcome.session().orElseThrow())) {
+    if (outcome.session().isPresent()
+        && outcome.status() != RefreshRotation.Status.REUSE_DETECTED
+        && outageRecord.endedHere(outcome.session().get())) {
       // e.g. a logout-all on this instance that the store has not been told of yet
       return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
     }
-    switch (outcome.status()) {
-      case ROTATED:
-        return refreshed(outcome.session().orElseThrow(), next, client, now);
-      case GRACE_RETRY:
-        Optional<String> successor =
-            RefreshTokens.unseal(presented.secret(), outcome.sealedNext().orElseThrow());
+    return switch (outcome.status()) {
+      case ROTATED -> refreshed(outcome, next, client, now);
+      case GRACE_RETRY -> {
+        Optional<byte[]> successor =
+            RefreshTokens.unseal(
+                presented, outcome.successor().orElseThrow().sealedNext().orElseThrow());
         if (successor.isEmpty()) {
-          log.warn(
-              "Sealed refresh successor of session {} did not open; refusing",
-              presented.sessionId());
-          return Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
+          log.warn("Sealed refresh successor of session {} did not open; refusing", sessionId);
+          yield Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
         }
-        return refreshed(outcome.session().orElseThrow(), successor.get(), client, now);
-      case REUSE_DETECTED:
+        yield refreshed(outcome, successor.get(), client, now);
+      }
+      // the next nonce was drawn just now: no earlier request can have sent it
+      case ALREADY_APPLIED, INVALID ->
+          Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
+      case REUSE_DETECTED -> {
         Session stolen = outcome.session().orElseThrow();
         log.warn(
             "Refresh token reuse on session {} of user {}: session revoked",
             stolen.id(),
             stolen.userId());
-        recentSessions.remove(stolen.id());
+        issued.forget(stolen.id());
         emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, client, now);
         emitRevoked(stolen, client, now, SessionEvent.RevocationReason.REFRESH_REUSE);
-        return Refresh.refused(Refresh.Status.REUSE_DETECTED, Optional.of(stolen));
-      case INVALID:
-        return Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
-      case SESSION_NOT_FOUND:
-        return Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
-      default:
-        throw new IllegalStateException("unknown rotation status " + outcome.status());
-    }
+        yield Refresh.refused(Refresh.Status.REUSE_DETECTED, Optional.of(stolen));
+      }
+      case SESSION_NOT_FOUND -> Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
+    };
   }
 
-  private Refresh refreshed(Session session, String secret, ClientInfo client, Instant now) {
+  private Refresh refreshed(
+      RefreshRotation.Outcome outcome, byte[] nonce, ClientInfo client, Instant now) {
+    Session session = outcome.session().orElseThrow();
+    RefreshRotation.Successor successor = outcome.successor().orElseThrow();
+    RefreshTokens.Parts token =
+        RefreshTokens.issue(session.id(), successor.generation(), nonce, successor.tagKey());
+    issued.remember(
+        new IssuedTokens.Issued(
+            session, successor.generation(), token.nonceHash(), successor.tagKey()));
     AccessToken access = tokens.issue(session);
-    RefreshToken refresh =
-        new RefreshToken(
-            new RefreshTokens.Parts(session.id(), secret).token(), session.expiresAt());
     emit(SessionEvent.Type.REFRESHED, session, client, now);
-    return Refresh.refreshed(session, access, refresh);
+    return Refresh.refreshed(session, access, new RefreshToken(token.token(), session.expiresAt()));
   }
 
   /**
-   * Ends one session, as its own logout.
+   * Ends one session, as its own logout: one store round trip.
    *
    * @return whether a live session was ended (or, during an outage in JWT-only mode, recorded as
    *     ended on this instance, to be written to the store when it is back)
@@ -326,40 +344,44 @@ public final class SessionManager implements AutoCloseable {
   }
 
   private boolean end(String sessionId, ClientInfo client, SessionEvent.RevocationReason reason) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(client, "client");
     Instant now = clock.instant();
-    recentSessions.remove(sessionId);
-    Optional<Session> local = journal.pendingSession(sessionId);
+    issued.forget(sessionId);
+    Optional<Session> local = outageRecord.pendingSession(sessionId);
     if (local.isPresent()) {
       // Its write may have reached the store even if it failed (a lost answer): end it there too.
-      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), local.get().expiresAt());
-      startReconciler();
+      outageRecord.recordSessionEnded(sessionId, refuseTokensUntil(now), local.get().expiresAt());
+      outageRecordWriter.start();
       emitRevoked(local.get(), client, now, reason);
       return true;
     }
-    Optional<Session> ended;
-    try {
-      ended = store.revoke(sessionId);
-    } catch (SessionStoreUnavailableException e) {
-      if (fallbackMode == FallbackMode.DENY) {
-        throw e;
-      }
-      journal.recordSessionEnded(sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));
-      startReconciler();
-      log.warn(
-          "Session store unreachable: end of session {} recorded on this instance, to be written when it is back",
-          sessionId);
+    Optional<Optional<Session>> ended =
+        withStore(
+            () -> Optional.of(store.revoke(sessionId)),
+            unavailable -> {
+              outageRecord.recordSessionEnded(
+                  sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));
+              outageRecordWriter.start();
+              log.warn(
+                  "Session store unreachable: end of session {} recorded on this instance, to be written when it is back",
+                  sessionId);
+              return Optional.empty();
+            });
+    if (ended.isEmpty()) {
       return true;
     }
-    journal.forget(sessionId);
-    ended.ifPresent(s -> emitRevoked(s, client, now, reason));
-    return ended.isPresent();
+    outageRecord.forget(sessionId);
+    ended.get().ifPresent(s -> emitRevoked(s, client, now, reason));
+    return ended.get().isPresent();
   }
 
   /**
-   * Ends every session of the user ("log out everywhere").
+   * Ends every session of the user ("log out everywhere"): one store round trip, whatever the
+   * number of sessions.
    *
-   * @return how many sessions were ended; during an outage in JWT-only mode, only those created on
-   *     this instance during it (the rest are ended when the store is back)
+   * @return how many live sessions were ended; during an outage in JWT-only mode, only those
+   *     created on this instance during it (the rest are ended when the store is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
    *     FallbackMode#DENY}
    */
@@ -368,42 +390,42 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Ends every session of the user on an operator's behalf; like {@link #logoutAll} but the events
-   * say {@link SessionEvent.RevocationReason#REVOKED}.
+   * Ends every session of the user on an operator's behalf; like {@link #logoutAll} but the event
+   * says {@link SessionEvent.RevocationReason#REVOKED}.
    */
   public int revokeAll(String userId, ClientInfo client) {
     return endAll(userId, client, SessionEvent.RevocationReason.REVOKED);
   }
 
   private int endAll(String userId, ClientInfo client, SessionEvent.RevocationReason reason) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(client, "client");
     Instant now = clock.instant();
-    List<Session> ended = new ArrayList<>();
-    try {
-      ended.addAll(store.revokeAllOfUser(userId));
-    } catch (SessionStoreUnavailableException e) {
-      if (fallbackMode == FallbackMode.DENY) {
-        throw e;
-      }
-      List<Session> local =
-          journal.recordUserEnded(userId, refuseTokensUntil(now), now.plus(sessionLifetime));
-      recentSessions.values().removeIf(s -> s.userId().equals(userId));
-      startReconciler();
-      log.warn(
-          "Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back",
-          userId);
-      local.forEach(s -> emitRevoked(s, client, now, reason));
-      return local.size();
-    }
-    for (Session pending : journal.pendingSessionsOf(userId)) {
-      journal.recordSessionEnded(pending.id(), refuseTokensUntil(now), pending.expiresAt());
-      ended.add(pending);
-    }
-    for (Session session : ended) {
-      recentSessions.remove(session.id());
-      journal.forget(session.id());
-      emitRevoked(session, client, now, reason);
-    }
-    return ended.size();
+    issued.forgetUser(userId);
+    int ended =
+        withStore(
+            () -> {
+              int count = store.revokeAll(userId, now, sessionLifetime);
+              reclaimer.reclaimLater(userId);
+              for (Session pending : outageRecord.pendingSessionsOf(userId)) {
+                outageRecord.recordSessionEnded(
+                    pending.id(), refuseTokensUntil(now), pending.expiresAt());
+                count++;
+              }
+              return count;
+            },
+            unavailable -> {
+              List<Session> local =
+                  outageRecord.recordUserEnded(
+                      userId, refuseTokensUntil(now), now.plus(sessionLifetime));
+              outageRecordWriter.start();
+              log.warn(
+                  "Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back",
+                  userId);
+              return local.size();
+            });
+    events.emit(SessionEvent.allRevoked(now, userId, client, reason, ended));
+    return ended;
   }
 
   /**
@@ -417,9 +439,11 @@ public final class SessionManager implements AutoCloseable {
    *     FallbackMode#DENY}
    */
   public boolean revoke(String userId, String sessionId, ClientInfo client) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(sessionId, "sessionId");
     Optional<Session> owned;
     try {
-      owned = journal.pendingSession(sessionId).or(() -> store.find(sessionId));
+      owned = outageRecord.pendingSession(sessionId).or(() -> store.find(sessionId));
     } catch (SessionStoreUnavailableException e) {
       if (fallbackMode == FallbackMode.DENY
           || !SessionIds.tagOf(sessionId).equals(Optional.of(SessionIds.userTag(userId)))) {
@@ -431,30 +455,46 @@ public final class SessionManager implements AutoCloseable {
         && end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
   }
 
+  /** The first page of the user's live sessions; see {@link #sessions(String, Optional, int)}. */
+  public SessionPage sessions(String userId) {
+    return sessions(userId, Optional.empty(), SessionPage.MAX_PAGE_SIZE);
+  }
+
   /**
-   * The user's live sessions, oldest first, including those created on this instance during an
-   * outage that are not written to the store yet, and leaving out those it ended during an outage,
-   * even before that end is written to the store.
+   * A page of the user's live sessions, newest first. The first page also holds the sessions
+   * created on this instance during an outage that are not written to the store yet; every page
+   * leaves out those this instance ended during an outage, even before that end is written.
    *
+   * @param after the {@link SessionPage#next()} cursor of the previous page; empty for the first
+   * @param limit the most sessions per page, 1 to {@link SessionPage#MAX_PAGE_SIZE}
    * @throws SessionStoreUnavailableException when the store cannot be reached
    */
-  public List<Session> sessions(String userId) {
-    List<Session> pending = journal.pendingSessionsOf(userId);
-    List<Session> stored = store.listByUser(userId);
-    // an end recorded during an outage holds from the moment the store answers again, not only
-    // once the outage record has been written (cheap when nothing was recorded)
-    stored = stored.stream().filter(s -> !journal.endedHere(s)).toList();
-    if (pending.isEmpty()) {
-      return stored;
-    }
-    List<Session> all = new ArrayList<>(stored);
-    for (Session session : pending) {
-      if (all.stream().noneMatch(s -> s.id().equals(session.id()))) {
-        all.add(session);
+  public SessionPage sessions(String userId, Optional<String> after, int limit) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(after, "after");
+    SessionPage page = store.list(userId, after, limit);
+    List<Session> shown = new ArrayList<>();
+    int hidden = 0;
+    for (Session session : page.sessions()) {
+      // an end recorded during an outage holds from the moment the store answers again, not only
+      // once the outage record has been written
+      if (outageRecord.endedHere(session)) {
+        hidden++;
+      } else {
+        shown.add(session);
       }
     }
-    all.sort(Comparator.comparing(Session::createdAt).thenComparing(Session::id));
-    return all;
+    List<Session> pending = after.isEmpty() ? outageRecord.pendingSessionsOf(userId) : List.of();
+    for (Session session : pending) {
+      if (shown.stream().noneMatch(s -> s.id().equals(session.id()))) {
+        shown.add(session);
+      }
+    }
+    if (!pending.isEmpty()) {
+      shown.sort(Comparator.comparing(Session::createdAt).thenComparing(Session::id).reversed());
+    }
+    return new SessionPage(
+        shown, Math.max(0, page.liveCount() - hidden + pending.size()), page.next());
   }
 
   /** The store this manager uses. */
@@ -476,185 +516,43 @@ public final class SessionManager implements AutoCloseable {
    * are written every reconcile interval once the store answers.
    */
   public boolean hasUnwrittenChanges() {
-    return journal.hasWritesPending();
+    return outageRecord.hasWritesPending();
   }
 
   /**
    * Writes what this instance recorded during an outage to the store now, instead of waiting for
-   * the next reconcile interval. Sessions created during the outage become real sessions (the
-   * per-user limit applies then), rotations are replayed in order (so the store can still detect a
+   * the next reconcile interval. Logouts everywhere are applied first, then sessions created during
+   * the outage become real sessions (the per-user limit applies then; one that ended meanwhile on
+   * any instance stays ended), rotations are replayed in order (so the store can still detect a
    * reused token), and recorded ends are applied. Each change is applied once; what fails because
    * the store is still unreachable is kept for the next attempt.
    *
    * @return whether everything recorded has been written
    */
   public boolean writeOutageRecord() {
-    synchronized (reconcilerLock) {
-      try {
-        reconcile();
-        return !journal.hasWritesPending();
-      } catch (SessionStoreUnavailableException e) {
-        return false;
-      }
-    }
-  }
-
-  private void reconcile() {
-    Instant now = clock.instant();
-    int created = 0;
-    int replayed = 0;
-    int ended = 0;
-    for (OutageJournal.LocalSession local : journal.createdToWrite()) {
-      Session session = local.session();
-      SessionCreation creation =
-          journal.whileLocked(
-              () -> {
-                if (journal.pendingSession(session.id()).isEmpty()
-                    || !session.isLiveAt(clock.instant())) {
-                  journal.createdWritten(session.id());
-                  return null;
-                }
-                SessionCreation written;
-                try {
-                  written =
-                      store.create(session, local.refresh().currentHash(), maxSessionsPerUser);
-                } catch (IllegalArgumentException alreadyThere) {
-                  // an earlier attempt was applied but its answer lost
-                  written = new SessionCreation(session, List.of());
-                }
-                journal.createdWritten(session.id());
-                return written;
-              });
-      if (creation != null) {
-        created++;
-        creation
-            .evicted()
-            .forEach(s -> emit(SessionEvent.Type.EVICTED, s, ClientInfo.unknown(), now));
-      }
-    }
-    for (Map.Entry<String, OutageJournal.LocalRotations> entry : journal.rotationsToWrite()) {
-      journal.whileLocked(
-          () -> {
-            replay(entry.getKey(), entry.getValue(), now);
-            journal.rotationsWritten(entry.getKey(), entry.getValue());
-            return null;
-          });
-      replayed++;
-    }
-    for (String sessionId : journal.endsToWrite()) {
-      store
-          .revoke(sessionId)
-          .ifPresent(
-              s -> emitRevoked(s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT));
-      journal.endWritten(sessionId);
-      ended++;
-    }
-    for (Map.Entry<String, OutageJournal.UserEnd> entry : journal.userEndsToWrite().entrySet()) {
-      for (Session session : store.listByUser(entry.getKey())) {
-        if (!session.createdAt().isAfter(entry.getValue().endedAt())) {
-          store
-              .revoke(session.id())
-              .ifPresent(
-                  s ->
-                      emitRevoked(
-                          s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.LOGOUT_ALL));
-          ended++;
-        }
-      }
-      journal.userEndWritten(entry.getKey(), entry.getValue());
-    }
-    if (created + replayed + ended > 0) {
-      log.info(
-          "Session store is back: wrote what happened during the outage: {} sessions created, {} sessions' refresh rotations, {} sessions ended",
-          created,
-          replayed,
-          ended);
-    }
-  }
-
-  private void replay(String sessionId, OutageJournal.LocalRotations local, Instant now) {
-    for (RefreshRotation rotation : local.rotations()) {
-      // the store judges it as if it were happening now: a token rotated away before the outage
-      // is caught as reused, and a retry after a lost answer is a no-op
-      RefreshRotation.Outcome outcome = store.rotateRefreshToken(rotation);
-      switch (outcome.status()) {
-        case ROTATED:
-        case GRACE_RETRY:
-          continue;
-        case REUSE_DETECTED:
-          Session stolen = outcome.session().orElseThrow();
-          log.warn(
-              "Refresh token reuse on session {} of user {} found when writing the outage record: session revoked",
-              sessionId,
-              stolen.userId());
-          emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, ClientInfo.unknown(), now);
-          emitRevoked(
-              stolen, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
-          return;
-        case INVALID:
-          // refreshed during the outage with a token the session never had
-          store
-              .revoke(sessionId)
-              .ifPresent(
-                  s -> {
-                    log.warn(
-                        "Session {} was refreshed during the outage with a token it never had: session revoked",
-                        sessionId);
-                    emitRevoked(
-                        s, ClientInfo.unknown(), now, SessionEvent.RevocationReason.REFRESH_REUSE);
-                  });
-          return;
-        case SESSION_NOT_FOUND:
-          log.warn(
-              "Session {} refreshed during the outage is no longer in the store (ended, or lost by the store)",
-              sessionId);
-          return;
-        default:
-          throw new IllegalStateException("unknown rotation status " + outcome.status());
-      }
-    }
-  }
-
-  private void startReconciler() {
-    synchronized (reconcilerLock) {
-      if (reconciler != null || closed) {
-        return;
-      }
-      reconciler =
-          Executors.newSingleThreadScheduledExecutor(
-              runnable -> {
-                Thread thread = new Thread(runnable, "sessionkit-outage-writer");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long period = reconcileInterval.toMillis();
-      reconciler.scheduleWithFixedDelay(
-          () -> {
-            if (journal.hasWritesPending()) {
-              try {
-                writeOutageRecord();
-              } catch (RuntimeException e) {
-                log.warn("Writing the outage record failed; retrying in {} ms", period, e);
-              }
-            }
-          },
-          period,
-          period,
-          TimeUnit.MILLISECONDS);
-    }
+    return outageRecordWriter.write();
   }
 
   /**
-   * Stops the background writer of the outage record. Does not close the store, which belongs to
-   * whoever built it.
+   * Stops the background work (writing the outage record, reclaiming ended sessions). Does not
+   * close the store, which belongs to whoever built it.
    */
   @Override
   public void close() {
-    synchronized (reconcilerLock) {
-      closed = true;
-      if (reconciler != null) {
-        reconciler.shutdownNow();
+    background.close();
+  }
+
+  // The one place that decides between the store and the fallback: in DENY mode an unreachable
+  // store is the caller's exception; in JWT_ONLY mode the fallback answers.
+  private <T> T withStore(
+      Supplier<T> call, Function<SessionStoreUnavailableException, T> fallback) {
+    try {
+      return call.get();
+    } catch (SessionStoreUnavailableException e) {
+      if (fallbackMode == FallbackMode.DENY) {
+        throw e;
       }
+      return fallback.apply(e);
     }
   }
 
@@ -662,36 +560,14 @@ public final class SessionManager implements AutoCloseable {
     return now.plus(tokens.accessTokenLifetime());
   }
 
-  private void remember(Session session) {
-    if (recentSessions.size() >= RECENT_SESSIONS) {
-      // cheap, lock-free bound: forget about half, at random
-      recentSessions.keySet().removeIf(id -> ThreadLocalRandom.current().nextBoolean());
-    }
-    recentSessions.put(session.id(), session);
-  }
-
   private void emitRevoked(
       Session session, ClientInfo client, Instant at, SessionEvent.RevocationReason reason) {
-    dispatch(new SessionEvent(SessionEvent.Type.REVOKED, at, session, client, Optional.of(reason)));
+    events.emit(
+        SessionEvent.of(SessionEvent.Type.REVOKED, at, session, client, Optional.of(reason)));
   }
 
   private void emit(SessionEvent.Type type, Session session, ClientInfo client, Instant at) {
-    dispatch(new SessionEvent(type, at, session, client, Optional.empty()));
-  }
-
-  private void dispatch(SessionEvent event) {
-    for (SessionListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        log.warn(
-            "Session listener {} failed on {} of session {}",
-            listener,
-            event.type(),
-            event.sessionId(),
-            e);
-      }
-    }
+    events.emit(SessionEvent.of(type, at, session, client, Optional.empty()));
   }
 
   /**
@@ -712,6 +588,7 @@ public final class SessionManager implements AutoCloseable {
     private FallbackMode fallbackMode = FallbackMode.JWT_ONLY;
     private Duration reconcileInterval = Duration.ofSeconds(1);
     private int outageCapacity = 100_000;
+    private ScheduledExecutorService executor;
     private final List<SessionListener> listeners = new ArrayList<>();
     private final List<AuthenticationListener> authenticationListeners = new ArrayList<>();
 
@@ -735,7 +612,7 @@ public final class SessionManager implements AutoCloseable {
       return this;
     }
 
-    /** The source of session ids and refresh tokens. Default: a new {@link SecureRandom}. */
+    /** The source of refresh-token secrets. Default: a new {@link SecureRandom}. */
     public Builder random(SecureRandom random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -764,11 +641,21 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /**
-     * The most live sessions a user may have; a login beyond it evicts the oldest. 0 (the default)
-     * for no limit.
+     * The most live sessions a user may have, at most {@value SessionStore#MAX_SESSIONS_PER_USER};
+     * a login beyond it evicts the sessions that would end first (the oldest, unless sessions have
+     * an idle timeout). 0 (the default) for no limit of the application's own: the ceiling of
+     * {@value SessionStore#MAX_SESSIONS_PER_USER} still holds.
      */
     public Builder maxSessionsPerUser(int max) {
-      this.maxSessionsPerUser = Require.atLeast(max, 0, "maxSessionsPerUser");
+      Require.atLeast(max, 0, "maxSessionsPerUser");
+      if (max > SessionStore.MAX_SESSIONS_PER_USER) {
+        throw new IllegalArgumentException(
+            "maxSessionsPerUser must be <= "
+                + SessionStore.MAX_SESSIONS_PER_USER
+                + " (the ceiling every user is held to), but was "
+                + max);
+      }
+      this.maxSessionsPerUser = max;
       return this;
     }
 
@@ -805,10 +692,21 @@ public final class SessionManager implements AutoCloseable {
     /**
      * The most logins and refreshed sessions held on this instance during an outage in {@link
      * FallbackMode#JWT_ONLY}; beyond it logins and refreshes fail as in {@link FallbackMode#DENY}.
-     * Default: 100,000.
+     * Also how many sessions' current refresh tokens this instance remembers, so that it can
+     * refresh them during an outage. Default: 100,000.
      */
     public Builder outageCapacity(int capacity) {
       this.outageCapacity = Require.atLeast(capacity, 0, "outageCapacity");
+      return this;
+    }
+
+    /**
+     * Where work off the request path runs: writing the outage record and reclaiming sessions ended
+     * in bulk. The manager never shuts it down. Default: one daemon thread of the manager's own,
+     * stopped by {@link SessionManager#close()}.
+     */
+    public Builder backgroundExecutor(ScheduledExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

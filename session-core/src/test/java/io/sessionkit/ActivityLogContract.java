@@ -89,13 +89,12 @@ public abstract class ActivityLogContract {
             "s1", user, Set.of(), now, now, now.plus(RETENTION), Duration.ZERO, "", "", Map.of());
     ClientInfo client = new ClientInfo("198.51.100.9", "Safari");
 
+    log.onEvent(SessionEvent.of(SessionEvent.Type.CREATED, now, session, client, Optional.empty()));
     log.onEvent(
-        new SessionEvent(SessionEvent.Type.CREATED, now, session, client, Optional.empty()));
-    log.onEvent(
-        new SessionEvent(
+        SessionEvent.of(
             SessionEvent.Type.REFRESHED, now.plusSeconds(1), session, client, Optional.empty()));
     log.onEvent(
-        new SessionEvent(
+        SessionEvent.of(
             SessionEvent.Type.REVOKED,
             now.plusSeconds(2),
             session,

@@ -2,70 +2,94 @@ package io.sessionkit.internal;
 
 import io.sessionkit.RefreshRotation;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * A session's refresh-token state as the in-memory store keeps it; the Redis store keeps the same
- * fields in a hash and applies the same rules in a script.
- *
- * <p>Only the last {@link #MAX_RETIRED} rotated-away hashes are remembered for theft detection; an
- * older token than that is merely {@link RefreshRotation.Status#INVALID}.
+ * A session's refresh-token state in this process (the in-memory store, and the outage record): the
+ * same fields the Redis store keeps, and the same rules its rotate script applies (see {@link
+ * RefreshRotation} and {@link RefreshTokens}). Constant size, however often the session is
+ * refreshed. Not thread-safe: callers hold their own lock.
  */
 public final class RefreshState {
 
-  /** How many rotated-away hashes (besides the previous one) are remembered. */
-  public static final int MAX_RETIRED = 64;
+  private record Grace(String previousHash, String nextHash, String sealedNext, Instant until) {}
 
-  private String current;
-  private Optional<String> previous = Optional.empty();
-  private Optional<String> sealedNext = Optional.empty();
-  private Instant rotatedAt = Instant.EPOCH;
-  private final Deque<String> retired = new ArrayDeque<>();
+  private final String sessionId;
+  private final String tagKey;
+  private int generation;
+  private String currentHash;
+  private Optional<Grace> grace = Optional.empty();
 
-  public RefreshState(String currentHash) {
-    this.current = currentHash;
+  /**
+   * The state of a session's token of {@code generation} whose nonce hashes to {@code currentHash}.
+   */
+  public RefreshState(String sessionId, String tagKey, int generation, String currentHash) {
+    this.sessionId = sessionId;
+    this.tagKey = tagKey;
+    this.generation = generation;
+    this.currentHash = currentHash;
   }
 
-  /** What a rotation finds; callers hold the store's lock. */
+  /** What a rotation finds, applying it when the presented token is current. */
   public RefreshRotation.Status rotate(RefreshRotation rotation, Instant now) {
-    String presented = rotation.presentedHash();
-    if (presented.equals(current)) {
-      previous.ifPresent(
-          p -> {
-            retired.addLast(p);
-            if (retired.size() > MAX_RETIRED) {
-              retired.removeFirst();
-            }
-          });
-      previous = Optional.of(current);
-      current = rotation.nextHash();
-      sealedNext = Optional.of(rotation.sealedNext());
-      rotatedAt = now;
+    int presented = rotation.presentedGeneration();
+    if (presented == generation && rotation.presentedHash().equals(currentHash)) {
+      grace =
+          rotation.grace().isZero()
+              ? Optional.empty()
+              : Optional.of(
+                  new Grace(
+                      currentHash,
+                      rotation.nextHash(),
+                      rotation.sealedNext(),
+                      now.plus(rotation.grace())));
+      generation++;
+      currentHash = rotation.nextHash();
       return RefreshRotation.Status.ROTATED;
     }
-    if (previous.isPresent() && presented.equals(previous.get())) {
-      if (rotation.nextHash().equals(current)) {
-        // the very rotation that was applied, sent again: its answer was lost
+    if (presented == generation - 1) {
+      Optional<Grace> open = grace.filter(g -> now.isBefore(g.until()));
+      if (open.isPresent() && rotation.presentedHash().equals(open.get().previousHash())) {
         return RefreshRotation.Status.GRACE_RETRY;
       }
-      return now.isAfter(rotatedAt.plus(rotation.grace()))
-          ? RefreshRotation.Status.REUSE_DETECTED
-          : RefreshRotation.Status.GRACE_RETRY;
+      if (rotation.nextHash().equals(currentHash)) {
+        return RefreshRotation.Status.ALREADY_APPLIED;
+      }
     }
-    return retired.contains(presented)
-        ? RefreshRotation.Status.REUSE_DETECTED
-        : RefreshRotation.Status.INVALID;
+    if (presented < generation && tagMatches(presented, rotation.presentedTag())) {
+      return RefreshRotation.Status.REUSE_DETECTED;
+    }
+    return RefreshRotation.Status.INVALID;
   }
 
-  /** The hash of the current token. */
+  private boolean tagMatches(int presentedGeneration, String tagHex) {
+    byte[] tag;
+    try {
+      tag = HexFormat.of().parseHex(tagHex);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return RefreshTokens.tagMatches(tagKey, sessionId, presentedGeneration, tag);
+  }
+
+  /** The generation of the current token. */
+  public int generation() {
+    return generation;
+  }
+
+  /** The hash of the current token's nonce. */
   public String currentHash() {
-    return current;
+    return currentHash;
   }
 
-  /** The successor sealed at the last rotation. */
-  public Optional<String> sealedNext() {
-    return sealedNext;
+  /** The key the session's tags are made with. */
+  public String tagKey() {
+    return tagKey;
+  }
+
+  /** The nonce sealed at the last rotation, while its grace lasts. */
+  public Optional<String> sealedNext(Instant now) {
+    return grace.filter(g -> now.isBefore(g.until())).map(Grace::sealedNext);
   }
 }

@@ -9,21 +9,22 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Session ids: an 8-character tag derived from the user id followed by 128 random bits, all
- * base64url (30 characters).
+ * Session ids: a 16-character tag derived from the user id (96 bits of its SHA-256) followed by 128
+ * random bits, all base64url (38 characters).
  *
- * <p>The tag lets a store find every key of a session from the session id alone while keeping all
- * keys of one user in one Redis Cluster hash slot, so multi-key scripts stay atomic on a cluster.
- * It is a hash, so an id reveals nothing about the user beyond "same user as another id with the
- * same tag".
+ * <p>The tag lets a store keep all of a user's data under keys it can name from the session id
+ * alone, in one Redis Cluster hash slot, so multi-key scripts stay atomic on a cluster. 96 bits
+ * make two users sharing a tag as unlikely as guessing a random 96-bit value. The tag is an unkeyed
+ * hash: sessions with the same tag belong to the same user, and whoever can guess a user id can
+ * confirm the guess against a session id offline.
  */
 public final class SessionIds {
 
   /** Length of the user tag at the start of every session id. */
-  public static final int TAG_LENGTH = 8;
+  public static final int TAG_LENGTH = 16;
 
   private static final int RANDOM_BYTES = 16;
-  private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{30}");
+  private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{38}");
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
   private SessionIds() {}
@@ -52,6 +53,21 @@ public final class SessionIds {
     return isWellFormed(sessionId)
         ? Optional.of(sessionId.substring(0, TAG_LENGTH))
         : Optional.empty();
+  }
+
+  /** The part of a well-formed session id after its tag. */
+  public static String randomPart(String sessionId) {
+    return sessionId.substring(TAG_LENGTH);
+  }
+
+  /**
+   * What tells one device from another for new-device detection: 64 bits of the SHA-256 of its user
+   * agent, base64url (11 characters).
+   */
+  public static String deviceTag(String userAgent) {
+    return BASE64URL
+        .encodeToString(sha256(userAgent.getBytes(StandardCharsets.UTF_8)))
+        .substring(0, 11);
   }
 
   static byte[] sha256(byte[] input) {

@@ -10,7 +10,6 @@ import io.sessionkit.ActivityLog;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.internal.Require;
-import io.sessionkit.internal.SessionIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,11 +39,14 @@ public final class RedisActivityLog implements ActivityLog {
       @JsonProperty("session_id") String sessionId) {}
 
   private final RedisBackend redis;
+  private final RedisKeys keys;
   private final int maxEntriesPerUser;
   private final Duration retention;
 
-  private RedisActivityLog(RedisBackend redis, int maxEntriesPerUser, Duration retention) {
+  private RedisActivityLog(
+      RedisBackend redis, RedisKeys keys, int maxEntriesPerUser, Duration retention) {
     this.redis = redis;
+    this.keys = keys;
     this.maxEntriesPerUser = maxEntriesPerUser;
     this.retention = retention;
   }
@@ -58,11 +60,7 @@ public final class RedisActivityLog implements ActivityLog {
     Objects.requireNonNull(store, "store");
     Require.atLeast(maxEntriesPerUser, 1, "maxEntriesPerUser");
     Require.positive(retention, "retention");
-    return new RedisActivityLog(store.backend(), maxEntriesPerUser, retention);
-  }
-
-  static String key(String userId) {
-    return "activity:{" + SessionIds.userTag(userId) + "}:" + userId;
+    return new RedisActivityLog(store.backend(), store.keys(), maxEntriesPerUser, retention);
   }
 
   @Override
@@ -84,7 +82,7 @@ public final class RedisActivityLog implements ActivityLog {
       redis.run(
           RECORD,
           ScriptOutputType.INTEGER,
-          new String[] {key(entry.userId())},
+          new String[] {keys.activity(entry.userId())},
           json,
           Integer.toString(maxEntriesPerUser),
           Long.toString(retention.toMillis()));
@@ -101,7 +99,8 @@ public final class RedisActivityLog implements ActivityLog {
     if (limit <= 0) {
       return List.of();
     }
-    List<String> jsons = redis.call(commands -> commands.lrange(key(userId), 0, limit - 1));
+    List<String> jsons =
+        redis.call(commands -> commands.lrange(keys.activity(userId), 0, limit - 1));
     List<ActivityEntry> entries = new ArrayList<>(jsons.size());
     for (String json : jsons) {
       try {

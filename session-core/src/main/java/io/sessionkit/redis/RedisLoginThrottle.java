@@ -26,11 +26,13 @@ public final class RedisLoginThrottle implements LoginThrottle {
   private static final RedisScript THROTTLE = RedisScript.load("throttle");
 
   private final RedisBackend redis;
+  private final RedisKeys keys;
   private final int maxFailures;
   private final Duration window;
 
-  private RedisLoginThrottle(RedisBackend redis, int maxFailures, Duration window) {
+  private RedisLoginThrottle(RedisBackend redis, RedisKeys keys, int maxFailures, Duration window) {
     this.redis = redis;
+    this.keys = keys;
     this.maxFailures = maxFailures;
     this.window = window;
   }
@@ -46,15 +48,15 @@ public final class RedisLoginThrottle implements LoginThrottle {
     if (window.toMillis() < 1) {
       throw new IllegalArgumentException("window must be at least 1 ms, but was " + window);
     }
-    return new RedisLoginThrottle(store.backend(), maxFailures, window);
+    return new RedisLoginThrottle(store.backend(), store.keys(), maxFailures, window);
   }
 
   // hashed: keys carry user names and addresses, which have no place in a key listing
-  static String key(String key) {
+  String key(String key) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "login-failures:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+      return keys.loginFailures(Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }

@@ -1,19 +1,22 @@
 package io.sessionkit.redis;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.sessionkit.NewSession;
 import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
+import io.sessionkit.SessionCheck;
 import io.sessionkit.SessionCreation;
 import io.sessionkit.SessionKitException;
+import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStore;
-import io.sessionkit.internal.RefreshState;
 import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,15 +25,18 @@ import java.util.Optional;
 /**
  * A {@link SessionStore} on Redis, shared by every instance of a service.
  *
- * <p>Layout (see {@code docs/redis-layout.md}): one string key {@code session:{tag}:<id>} per
- * session holding its JSON, a hash {@code refresh:{tag}:<id>} with its refresh-token state, and a
- * sorted set {@code user-sessions:{tag}:<user id>} indexing a user's sessions by creation time.
- * {@code tag} is derived from the user id, so all keys of one user share a Redis Cluster hash slot.
- * Every key has a TTL; nothing outlives the sessions it belongs to.
+ * <p>Layout (see {@code docs/redis-layout.md}): per session, an immutable JSON record {@code
+ * session:{tag}:<id>}; per user, a sorted set of the live sessions by end time and a hash of their
+ * activity and refresh-token state, both constant-size per session. {@code tag} is derived from the
+ * user id and starts every session id, so all keys of one user share a Redis Cluster hash slot.
+ * Every key has a TTL; every key a script touches is passed to it; no operation uses {@code KEYS}
+ * or {@code SCAN}, and none does work that grows with a user's number of sessions beyond one page.
+ *
+ * <p>Time is Redis's own clock ({@code TIME} inside the scripts), so instances whose clocks
+ * disagree still agree on which sessions have ended.
  *
  * <p>Every write that touches more than one key is one Lua script, so it is atomic. {@link #touch}
- * (the per-request check) is one round trip and writes at most once per touch interval. No
- * operation uses {@code KEYS} or {@code SCAN}.
+ * (the per-request check) is one round trip and writes at most once per touch interval.
  *
  * <p>Thread-safe; one multiplexed connection serves all threads. Each command waits at most the
  * command timeout; an unreachable or slow Redis surfaces as {@link
@@ -38,27 +44,33 @@ import java.util.Optional;
  * at once instead of queueing. After a few failures in a row a circuit breaker makes every call
  * fail at once, drops the connection (it may be half-open) and probes Redis in the background until
  * it answers, so an outage never makes each request wait for a timeout.
- *
- * <p>Session ids must be ones {@link io.sessionkit.SessionManager} makes: they carry the user's
- * hash tag.
  */
 public final class RedisSessionStore implements SessionStore {
 
   private static final RedisScript CREATE = RedisScript.load("create");
+  private static final RedisScript FIND = RedisScript.load("find");
   private static final RedisScript TOUCH = RedisScript.load("touch");
+  private static final RedisScript LIST = RedisScript.load("list");
   private static final RedisScript REVOKE = RedisScript.load("revoke");
   private static final RedisScript REVOKE_ALL = RedisScript.load("revoke_all");
-  private static final RedisScript LIST = RedisScript.load("list");
   private static final RedisScript ROTATE = RedisScript.load("rotate");
+  private static final RedisScript RECLAIM_PENDING = RedisScript.load("reclaim_pending");
+  private static final RedisScript RECLAIM = RedisScript.load("reclaim");
+
+  /** User agents remembered per user for new-device detection. */
+  static final int MAX_DEVICES_PER_USER = 100;
 
   private final RedisBackend redis;
-  private final Clock clock;
+  private final RedisKeys keys;
+  private final Optional<Clock> clock;
+  private final SecureRandom random = new SecureRandom();
 
   private RedisSessionStore(Builder b) {
     this.redis =
         new RedisBackend(
             b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
-    this.clock = b.clock;
+    this.keys = RedisKeys.of(b.namespace);
+    this.clock = Optional.ofNullable(b.clock);
   }
 
   /** A builder; {@link Builder#uri(String)} is required. */
@@ -67,52 +79,67 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public SessionCreation create(Session session, String refreshTokenHash, int maxSessionsPerUser) {
-    Objects.requireNonNull(session, "session");
-    Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
+  public String newSessionId(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    synchronized (random) {
+      return SessionIds.newSessionId(userId, random);
+    }
+  }
+
+  @Override
+  public SessionCreation create(NewSession draft, int maxSessionsPerUser) {
+    Objects.requireNonNull(draft, "draft");
     Require.atLeast(maxSessionsPerUser, 0, "maxSessionsPerUser");
+    Session session = draft.session();
     String tag = SessionIds.userTag(session.userId());
     if (!SessionIds.tagOf(session.id()).equals(Optional.of(tag))) {
       throw new IllegalArgumentException(
           "session id "
               + session.id()
-              + " was not made by SessionIds for user "
+              + " was not made by newSessionId for user "
               + session.userId());
     }
-    long now = nowMillis();
-    long ends = session.endsAt().toEpochMilli();
-    if (ends <= now) {
-      throw new IllegalArgumentException(
-          "session " + session.id() + " ends at " + session.endsAt() + ", which is not after now");
-    }
+    int max =
+        maxSessionsPerUser == 0
+            ? MAX_SESSIONS_PER_USER
+            : Math.min(maxSessionsPerUser, MAX_SESSIONS_PER_USER);
     List<Object> result =
         redis.run(
             CREATE,
             ScriptOutputType.MULTI,
             new String[] {
-              sessionKey(tag, session.id()),
-              refreshKey(tag, session.id()),
-              indexKey(tag, session.userId())
+              keys.session(session.id()),
+              keys.index(tag),
+              keys.states(tag),
+              keys.endMarker(session.id()),
+              keys.loggedOutEverywhere(tag),
+              keys.evicted(tag),
+              keys.revoked(tag),
+              keys.devices(tag)
             },
+            now(),
+            SessionIds.randomPart(session.id()),
             SessionJson.write(session),
-            session.id(),
-            Long.toString(session.createdAt().toEpochMilli()),
             Long.toString(session.expiresAt().toEpochMilli()),
-            Long.toString(ends),
             Long.toString(session.idleTimeout().toMillis()),
-            refreshTokenHash,
-            session.userId(),
-            Long.toString(now),
-            Integer.toString(maxSessionsPerUser),
-            tag);
-    if ("exists".equals(result.get(0))) {
-      throw new IllegalArgumentException("a session with id " + session.id() + " exists");
-    }
-    List<Session> evicted = new ArrayList<>();
-    for (Object json : result.subList(1, result.size())) {
-      evicted.add(SessionJson.read((String) json));
-    }
-    return new SessionCreation(session, evicted);
+            draft.refreshHash(),
+            draft.tagKey(),
+            Integer.toString(draft.refreshGeneration()),
+            Integer.toString(max),
+            SessionIds.deviceTag(session.userAgent()),
+            Long.toString(session.createdAt().toEpochMilli()),
+            Long.toString(session.lastActiveAt().toEpochMilli()),
+            draft.late() ? "1" : "0",
+            Integer.toString(MAX_DEVICES_PER_USER),
+            Integer.toString(SessionPage.MAX_PAGE_SIZE));
+    return switch ((String) result.get(0)) {
+      case "created" ->
+          SessionCreation.created(
+              (Long) result.get(1) == 1L, Math.toIntExact((Long) result.get(2)));
+      case "exists" -> SessionCreation.alreadyCreated();
+      case "ended" -> SessionCreation.ended();
+      default -> throw new SessionKitException("create script answered " + result.get(0));
+    };
   }
 
   @Override
@@ -121,60 +148,90 @@ public final class RedisSessionStore implements SessionStore {
     if (tag.isEmpty()) {
       return Optional.empty();
     }
-    String json = redis.call(commands -> commands.get(sessionKey(tag.get(), sessionId)));
-    Instant now = now();
-    return Optional.ofNullable(json).map(SessionJson::read).filter(s -> s.isLiveAt(now));
+    List<Object> found =
+        redis.run(
+            FIND,
+            ScriptOutputType.MULTI,
+            new String[] {keys.index(tag.get()), keys.states(tag.get()), keys.session(sessionId)},
+            now(),
+            SessionIds.randomPart(sessionId));
+    return found.isEmpty()
+        ? Optional.empty()
+        : Optional.of(session(sessionId, found.get(0), found.get(1)));
   }
 
   @Override
-  public Optional<Session> touch(String sessionId, Duration minInterval) {
+  public SessionCheck touch(String userId, String sessionId, Duration minInterval) {
+    Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(minInterval, "minInterval");
     Optional<String> tag = SessionIds.tagOf(sessionId);
-    if (tag.isEmpty()) {
-      return Optional.empty();
+    // a session id copied into a token of another user does not authenticate that user
+    if (tag.isEmpty() || !tag.get().equals(SessionIds.userTag(userId))) {
+      return SessionCheck.ended();
     }
-    Instant now = now();
-    String json =
+    List<Object> live =
         redis.run(
             TOUCH,
-            ScriptOutputType.VALUE,
-            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
-            Long.toString(now.toEpochMilli()),
-            SessionJson.time(now),
+            ScriptOutputType.MULTI,
+            new String[] {keys.index(tag.get()), keys.states(tag.get()), keys.session(sessionId)},
+            now(),
+            SessionIds.randomPart(sessionId),
             Long.toString(minInterval.toMillis()));
-    return Optional.ofNullable(json).map(SessionJson::read);
+    return live.isEmpty()
+        ? SessionCheck.ended()
+        : SessionCheck.live(Instant.ofEpochMilli(number(live.get(0))));
   }
 
   @Override
-  public List<Session> listByUser(String userId) {
+  public SessionPage list(String userId, Optional<String> after, int limit) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(after, "after");
+    if (limit < 1 || limit > SessionPage.MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + SessionPage.MAX_PAGE_SIZE + ", but was " + limit);
+    }
     String tag = SessionIds.userTag(userId);
-    List<Object> jsons =
+    Optional<PageCursor> cursor = after.flatMap(PageCursor::parse);
+    if (after.isPresent() && cursor.isEmpty()) {
+      return SessionPage.empty();
+    }
+    List<Object> rows =
         redis.run(
             LIST,
             ScriptOutputType.MULTI,
-            new String[] {indexKey(tag, userId)},
-            Long.toString(nowMillis()),
-            tag,
-            "list");
-    List<Session> sessions = new ArrayList<>(jsons.size());
-    for (Object json : jsons) {
-      sessions.add(SessionJson.read((String) json));
+            new String[] {keys.index(tag), keys.states(tag)},
+            now(),
+            cursor.map(c -> Long.toString(c.endsAtMillis())).orElse(""),
+            cursor.map(PageCursor::member).orElse(""),
+            Integer.toString(limit));
+    int liveCount = Math.toIntExact(number(rows.get(0)));
+    int found = (rows.size() - 1) / 3;
+    int shown = Math.min(found, limit);
+    if (shown == 0) {
+      return new SessionPage(List.of(), liveCount, Optional.empty());
     }
-    return sessions;
-  }
-
-  @Override
-  public int countByUser(String userId) {
-    String tag = SessionIds.userTag(userId);
-    Long count =
-        redis.run(
-            LIST,
-            ScriptOutputType.INTEGER,
-            new String[] {indexKey(tag, userId)},
-            Long.toString(nowMillis()),
-            tag,
-            "count");
-    return Math.toIntExact(count);
+    String[] sessionKeys = new String[shown];
+    for (int i = 0; i < shown; i++) {
+      sessionKeys[i] = keys.session(tag + rows.get(1 + 3 * i));
+    }
+    List<KeyValue<String, String>> records = redis.call(c -> c.mget(sessionKeys));
+    List<Session> sessions = new ArrayList<>(shown);
+    for (int i = 0; i < shown; i++) {
+      KeyValue<String, String> record = records.get(i);
+      // a session that ended between the two reads is left out
+      if (record.hasValue()) {
+        sessions.add(session(tag + rows.get(1 + 3 * i), record.getValue(), rows.get(3 + 3 * i)));
+      }
+    }
+    Optional<String> next =
+        found > limit
+            ? Optional.of(
+                new PageCursor(
+                        number(rows.get(2 + 3 * (shown - 1))),
+                        (String) rows.get(1 + 3 * (shown - 1)))
+                    .encode())
+            : Optional.empty();
+    return new SessionPage(sessions, liveCount, next);
   }
 
   @Override
@@ -183,36 +240,46 @@ public final class RedisSessionStore implements SessionStore {
     if (tag.isEmpty()) {
       return Optional.empty();
     }
-    String json =
+    List<Object> ended =
         redis.run(
             REVOKE,
-            ScriptOutputType.VALUE,
-            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
-            sessionId,
-            Long.toString(nowMillis()),
-            tag.get());
-    return Optional.ofNullable(json).map(SessionJson::read);
+            ScriptOutputType.MULTI,
+            new String[] {
+              keys.index(tag.get()),
+              keys.states(tag.get()),
+              keys.session(sessionId),
+              keys.grace(sessionId),
+              keys.endMarker(sessionId)
+            },
+            now(),
+            SessionIds.randomPart(sessionId),
+            "revoked");
+    return ended.isEmpty()
+        ? Optional.empty()
+        : Optional.of(session(sessionId, ended.get(0), ended.get(1)));
   }
 
   @Override
-  public List<Session> revokeAllOfUser(String userId) {
+  public int revokeAll(String userId, Instant asOf, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(asOf, "asOf");
+    Require.notNegative(sessionLifetime, "sessionLifetime");
     String tag = SessionIds.userTag(userId);
-    List<Object> jsons =
+    Long ended =
         redis.run(
             REVOKE_ALL,
-            ScriptOutputType.MULTI,
-            new String[] {indexKey(tag, userId)},
-            Long.toString(nowMillis()),
-            tag);
-    List<Session> ended = new ArrayList<>(jsons.size());
-    for (Object json : jsons) {
-      ended.add(SessionJson.read((String) json));
-    }
-    return ended;
+            ScriptOutputType.INTEGER,
+            new String[] {
+              keys.index(tag), keys.states(tag), keys.revoked(tag), keys.loggedOutEverywhere(tag)
+            },
+            now(),
+            Long.toString(sessionLifetime.toMillis()),
+            Long.toString(asOf.toEpochMilli()));
+    return Math.toIntExact(ended);
   }
 
   @Override
-  public RefreshRotation.Outcome rotateRefreshToken(RefreshRotation rotation) {
+  public RefreshRotation.Outcome rotate(RefreshRotation rotation) {
     Objects.requireNonNull(rotation, "rotation");
     String sessionId = rotation.sessionId();
     Optional<String> tag = SessionIds.tagOf(sessionId);
@@ -223,32 +290,85 @@ public final class RedisSessionStore implements SessionStore {
         redis.run(
             ROTATE,
             ScriptOutputType.MULTI,
-            new String[] {sessionKey(tag.get(), sessionId), refreshKey(tag.get(), sessionId)},
+            new String[] {
+              keys.index(tag.get()),
+              keys.states(tag.get()),
+              keys.session(sessionId),
+              keys.grace(sessionId),
+              keys.endMarker(sessionId)
+            },
+            now(),
+            SessionIds.randomPart(sessionId),
             sessionId,
+            Integer.toString(rotation.presentedGeneration()),
             rotation.presentedHash(),
+            rotation.presentedTag(),
             rotation.nextHash(),
             rotation.sealedNext(),
-            Long.toString(nowMillis()),
-            Long.toString(rotation.grace().toMillis()),
-            Integer.toString(RefreshState.MAX_RETIRED),
-            tag.get());
-    String status = (String) result.get(0);
-    if ("missing".equals(status)) {
-      return RefreshRotation.Outcome.notFound();
+            Long.toString(rotation.grace().toMillis()));
+    return switch ((String) result.get(0)) {
+      case "rotated" ->
+          RefreshRotation.Outcome.rotated(
+              session(sessionId, result.get(3), result.get(4)),
+              Math.toIntExact(number(result.get(1))),
+              (String) result.get(2));
+      case "grace" ->
+          RefreshRotation.Outcome.graceRetry(
+              session(sessionId, result.get(3), result.get(4)),
+              Math.toIntExact(number(result.get(1))),
+              (String) result.get(2),
+              (String) result.get(5));
+      case "applied" ->
+          RefreshRotation.Outcome.alreadyApplied(
+              session(sessionId, result.get(3), result.get(4)),
+              Math.toIntExact(number(result.get(1))),
+              (String) result.get(2));
+      case "reuse" ->
+          RefreshRotation.Outcome.reuseDetected(session(sessionId, result.get(1), result.get(2)));
+      case "invalid" -> RefreshRotation.Outcome.invalid();
+      case "missing" -> RefreshRotation.Outcome.notFound();
+      default -> throw new SessionKitException("rotate script answered " + result.get(0));
+    };
+  }
+
+  @Override
+  public Reclaimed reclaim(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    String tag = SessionIds.userTag(userId);
+    String[] queues = {keys.evicted(tag), keys.revoked(tag)};
+    List<Object> pending =
+        redis.run(
+            RECLAIM_PENDING,
+            ScriptOutputType.MULTI,
+            queues,
+            now(),
+            Integer.toString(SessionPage.MAX_PAGE_SIZE));
+    int sessions = (pending.size() - 1) / 2;
+    if (sessions == 0) {
+      return Reclaimed.nothing();
     }
-    Session session = SessionJson.read((String) result.get(1));
-    switch (status) {
-      case "rotated":
-        return RefreshRotation.Outcome.rotated(session);
-      case "grace":
-        return RefreshRotation.Outcome.graceRetry(session, (String) result.get(2));
-      case "reuse":
-        return RefreshRotation.Outcome.reuseDetected(session);
-      case "invalid":
-        return RefreshRotation.Outcome.invalid(session);
-      default:
-        throw new SessionKitException("rotate script answered " + status);
+    String[] reclaimKeys = new String[2 + 3 * sessions];
+    String[] args = new String[2 + 2 * sessions];
+    reclaimKeys[0] = queues[0];
+    reclaimKeys[1] = queues[1];
+    args[0] = now();
+    args[1] = Long.toString(number(pending.get(0)));
+    for (int i = 0; i < sessions; i++) {
+      String member = (String) pending.get(1 + 2 * i);
+      String sessionId = tag + member;
+      reclaimKeys[2 + 3 * i] = keys.session(sessionId);
+      reclaimKeys[3 + 3 * i] = keys.grace(sessionId);
+      reclaimKeys[4 + 3 * i] = keys.endMarker(sessionId);
+      args[2 + 2 * i] = member;
+      args[3 + 2 * i] = (String) pending.get(2 + 2 * i);
     }
+    List<Object> result = redis.run(RECLAIM, ScriptOutputType.MULTI, reclaimKeys, args);
+    List<Session> evicted = new ArrayList<>(result.size() / 2);
+    for (int i = 0; i + 1 < result.size(); i += 2) {
+      // its activity went with its state: the record alone says when it was created
+      evicted.add(SessionJson.read(tag + result.get(i), (String) result.get(i + 1)));
+    }
+    return new Reclaimed(evicted, number(result.get(result.size() - 1)) > 0);
   }
 
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
@@ -268,25 +388,47 @@ public final class RedisSessionStore implements SessionStore {
     return redis;
   }
 
-  static String sessionKey(String tag, String sessionId) {
-    return "session:{" + tag + "}:" + sessionId;
+  /** The key names, for other sessionkit parts that keep data in the same Redis. */
+  RedisKeys keys() {
+    return keys;
   }
 
-  static String refreshKey(String tag, String sessionId) {
-    return "refresh:{" + tag + "}:" + sessionId;
+  // what the scripts take as now: empty for Redis's own clock
+  private String now() {
+    return clock.map(c -> Long.toString(c.millis())).orElse("");
   }
 
-  static String indexKey(String tag, String userId) {
-    return "user-sessions:{" + tag + "}:" + userId;
+  private static Session session(String sessionId, Object json, Object lastActiveMillis) {
+    return SessionJson.read(
+        sessionId, (String) json, Instant.ofEpochMilli(number(lastActiveMillis)));
   }
 
-  // Stores keep milliseconds: that is what the JSON and the scripts hold.
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  private static long number(Object value) {
+    return value instanceof Long l ? l : Long.parseLong((String) value);
   }
 
-  private long nowMillis() {
-    return now().toEpochMilli();
+  /** A position in a user's newest-first list: the end and member of the last session shown. */
+  record PageCursor(long endsAtMillis, String member) {
+
+    String encode() {
+      return endsAtMillis + "." + member;
+    }
+
+    static Optional<PageCursor> parse(String cursor) {
+      int dot = cursor.indexOf('.');
+      if (dot < 1 || dot > 19 || cursor.length() > 64) {
+        return Optional.empty();
+      }
+      String member = cursor.substring(dot + 1);
+      if (!member.matches("[A-Za-z0-9_-]{1,32}")) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new PageCursor(Long.parseLong(cursor.substring(0, dot)), member));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
   }
 
   /**
@@ -296,7 +438,8 @@ public final class RedisSessionStore implements SessionStore {
   public static final class Builder {
 
     private RedisURI uri;
-    private Clock clock = Clock.systemUTC();
+    private Clock clock;
+    private Optional<String> namespace = Optional.empty();
     private Duration commandTimeout = Duration.ofMillis(500);
     private Duration connectTimeout = Duration.ofSeconds(1);
     private int failureThreshold = 2;
@@ -314,13 +457,27 @@ public final class RedisSessionStore implements SessionStore {
         this.uri = RedisURI.create(uri);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "uri must be redis://host:port, rediss://host:port or redis-sentinel://host:port#master, but could not be parsed",
-            e);
+            "uri must be redis://host:port, rediss://host:port or redis-sentinel://host:port#master, but could not be parsed");
       }
       return this;
     }
 
-    /** The clock that decides expiry. Default: {@link Clock#systemUTC()}. */
+    /**
+     * A prefix for every key, {@code <namespace>:session:…}, so that several services can share one
+     * Redis database without sharing sessions: 1 to 64 of {@code [A-Za-z0-9_.-]}. Default: none, so
+     * session records are {@code session:…}.
+     */
+    public Builder namespace(String namespace) {
+      this.namespace =
+          Optional.of(RedisKeys.requireValidNamespace(Objects.requireNonNull(namespace)));
+      return this;
+    }
+
+    /**
+     * Takes now from {@code clock} instead of from Redis, for tests that move time. Default:
+     * Redis's own clock ({@code TIME}), so that every instance agrees on which sessions have ended
+     * whatever its own clock says; leave it so in production.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

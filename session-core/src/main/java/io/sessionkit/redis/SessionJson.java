@@ -1,5 +1,6 @@
 package io.sessionkit.redis;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,13 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The session JSON that {@code GET session:…} shows an operator.
+ * The session record that {@code GET session:…} shows an operator: written once at login and never
+ * changed, so a copy of it stays true until the session ends.
  *
- * <p>Times are UTC ISO-8601 with exactly three fraction digits, so that the scripts can compare and
- * splice them as text; {@code last_active_at} comes before {@code attributes}, which the touch
- * script relies on. Unknown fields are ignored, so a later version may add some.
+ * <p>The session id is the key's last part, and the last activity lives in the user's state hash
+ * (see {@code docs/redis-layout.md}), so neither is in the JSON; {@code idle_timeout_ms} and {@code
+ * attributes} appear only when set. Times are UTC ISO-8601 with three fraction digits. Unknown
+ * fields are ignored, so a later version may add some.
  */
 final class SessionJson {
 
@@ -32,11 +36,9 @@ final class SessionJson {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   @JsonPropertyOrder({
-    "session_id",
     "user_id",
     "roles",
     "created_at",
-    "last_active_at",
     "expires_at",
     "idle_timeout_ms",
     "ip",
@@ -44,27 +46,25 @@ final class SessionJson {
     "attributes"
   })
   record Stored(
-      @JsonProperty("session_id") String sessionId,
       @JsonProperty("user_id") String userId,
       @JsonProperty("roles") List<String> roles,
       @JsonProperty("created_at") String createdAt,
-      @JsonProperty("last_active_at") String lastActiveAt,
       @JsonProperty("expires_at") String expiresAt,
-      @JsonProperty("idle_timeout_ms") long idleTimeoutMs,
+      @JsonProperty("idle_timeout_ms") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+          long idleTimeoutMs,
       @JsonProperty("ip") String ip,
       @JsonProperty("user_agent") String userAgent,
-      @JsonProperty("attributes") Map<String, String> attributes) {}
+      @JsonProperty("attributes") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+          Map<String, String> attributes) {}
 
   private SessionJson() {}
 
   static String write(Session session) {
     Stored stored =
         new Stored(
-            session.id(),
             session.userId(),
             List.copyOf(new TreeSet<>(session.roles())),
             time(session.createdAt()),
-            time(session.lastActiveAt()),
             time(session.expiresAt()),
             session.idleTimeout().toMillis(),
             session.clientIp(),
@@ -77,15 +77,22 @@ final class SessionJson {
     }
   }
 
-  static Session read(String json) {
+  /** The session with this id whose record is {@code json}, last active when it was created. */
+  static Session read(String sessionId, String json) {
+    return read(sessionId, json, null);
+  }
+
+  /** The session with this id whose record is {@code json}, last active at {@code lastActiveAt}. */
+  static Session read(String sessionId, String json, @Nullable Instant lastActiveAt) {
     try {
       Stored s = MAPPER.readValue(json, Stored.class);
+      Instant createdAt = Instant.parse(s.createdAt());
       return new Session(
-          s.sessionId(),
+          sessionId,
           s.userId(),
           s.roles() == null ? Set.of() : Set.copyOf(s.roles()),
-          Instant.parse(s.createdAt()),
-          Instant.parse(s.lastActiveAt()),
+          createdAt,
+          lastActiveAt == null ? createdAt : lastActiveAt,
           Instant.parse(s.expiresAt()),
           Duration.ofMillis(s.idleTimeoutMs()),
           s.ip() == null ? "" : s.ip(),

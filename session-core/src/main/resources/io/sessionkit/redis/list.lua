@@ -1,25 +1,31 @@
--- Lists or counts a user's live sessions, pruning ended ones from the index on the way.
--- KEYS[1] the user's index
--- ARGV[1] now (ms)   ARGV[2] hash tag   ARGV[3] 'list' or 'count'
--- Returns the session JSON oldest first, or their number.
-local now = tonumber(ARGV[1])
-local sessions = 'session:{' .. ARGV[2] .. '}:'
-local refresh = 'refresh:{' .. ARGV[2] .. '}:'
-local live = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local ends = redis.call('HGET', refresh .. id, 'ends')
-  local json = false
-  if ends and tonumber(ends) > now then
-    json = redis.call('GET', sessions .. id)
-  end
-  if json then
-    live[#live + 1] = json
-  else
-    redis.call('DEL', sessions .. id, refresh .. id)
-    redis.call('ZREM', KEYS[1], id)
+#!lua flags=no-writes
+-- A page of a user's live sessions, newest first (latest end first).
+-- KEYS[1] the user's index   KEYS[2] the user's states
+-- ARGV[2] end (ms) of the last session of the previous page, or ''   ARGV[3] its member, or ''
+-- ARGV[4] page size
+-- Returns {live sessions in all, then member, end (ms), last activity (ms) per session}, with one
+-- session more than the page size when there is a next page.
+local now = now_ms()
+local fetch = tonumber(ARGV[4]) + 1
+local live = '(' .. int(now)
+local rows
+if ARGV[3] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  local rank = redis.call('ZREVRANK', KEYS[1], ARGV[3])
+  rows = redis.call('ZREVRANGE', KEYS[1], rank + 1, rank + fetch, 'WITHSCORES')
+elseif ARGV[2] ~= '' then
+  -- the cursor's own session has ended since: go on from its end
+  rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], live, 'WITHSCORES',
+    'LIMIT', 0, fetch)
+else
+  rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', live, 'WITHSCORES', 'LIMIT', 0, fetch)
+end
+local out = {redis.call('ZCOUNT', KEYS[1], live, '+inf')}
+for i = 1, #rows, 2 do
+  local value = tonumber(rows[i + 1]) > now and redis.call('HGET', KEYS[2], rows[i])
+  if value then
+    out[#out + 1] = rows[i]
+    out[#out + 1] = rows[i + 1]
+    out[#out + 1] = int(read_state(value).active)
   end
 end
-if ARGV[3] == 'count' then
-  return #live
-end
-return live
+return out

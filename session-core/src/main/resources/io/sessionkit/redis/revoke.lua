@@ -1,18 +1,27 @@
--- Ends one session.
--- KEYS[1] session key, KEYS[2] refresh-state key
--- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] hash tag
--- Returns the session JSON if it was live, else nil.
-local json = redis.call('GET', KEYS[1])
-local state = redis.call('HMGET', KEYS[2], 'user', 'ends')
-redis.call('DEL', KEYS[1], KEYS[2])
-local user = state[1]
-if not user and json then
-  user = cjson.decode(json)['user_id']
+#!lua
+-- Ends one session and leaves a marker, for as long as the session could have lived, so that no
+-- retry or late write stores it again.
+-- KEYS[1] the user's index   KEYS[2] the user's states   KEYS[3] the session   KEYS[4] its grace
+-- KEYS[5] its end marker
+-- ARGV[2] member   ARGV[3] why it ended
+-- Returns {session JSON, last activity (ms)} when it was live, else an empty array.
+local now = now_ms()
+local member = ARGV[2]
+local ends = redis.call('ZSCORE', KEYS[1], member)
+local value = redis.call('HGET', KEYS[2], member)
+local json = redis.call('GET', KEYS[3])
+local keep = redis.call('PTTL', KEYS[3])
+local state = value and read_state(value)
+if state then
+  keep = math.max(keep, state.exp - now)
 end
-if user then
-  redis.call('ZREM', 'user-sessions:{' .. ARGV[3] .. '}:' .. user, ARGV[1])
+redis.call('ZREM', KEYS[1], member)
+redis.call('HDEL', KEYS[2], member)
+redis.call('DEL', KEYS[3], KEYS[4])
+if keep > 0 then
+  redis.call('SET', KEYS[5], ARGV[3], 'PX', int(keep))
 end
-if not json or not state[2] or tonumber(state[2]) <= tonumber(ARGV[2]) then
-  return false
+if json and state and ends and tonumber(ends) > now then
+  return {json, int(state.active)}
 end
-return json
+return {}

@@ -1,45 +1,60 @@
--- Rotates a session's refresh token, or tells a grace retry, a reuse or a foreign token.
--- KEYS[1] session key, KEYS[2] refresh-state key
--- ARGV[1] session id   ARGV[2] presented hash   ARGV[3] next hash   ARGV[4] sealed next
--- ARGV[5] now (ms)     ARGV[6] grace (ms)       ARGV[7] max retired hashes kept   ARGV[8] hash tag
--- Returns {'missing'}, {'rotated', json}, {'grace', json, sealed}, {'reuse', json} or {'invalid', json}.
-local json = redis.call('GET', KEYS[1])
-local state = redis.call('HMGET', KEYS[2], 'user', 'cur', 'prev', 'sealed', 'rotated', 'retired', 'ends')
-local now = tonumber(ARGV[5])
-if not json or not state[2] or tonumber(state[7]) <= now then
+#!lua
+-- Rotates a session's refresh token, or tells a grace retry, a replay of the applied rotation, a
+-- reuse (theft: the session is revoked) or a token not issued for this session.
+-- KEYS[1] the user's index   KEYS[2] the user's states   KEYS[3] the session   KEYS[4] its grace
+-- KEYS[5] its end marker
+-- ARGV[2] member   ARGV[3] session id   ARGV[4] presented generation   ARGV[5] presented nonce hash
+-- ARGV[6] presented tag (hex)   ARGV[7] next nonce hash   ARGV[8] sealed next nonce   ARGV[9] grace (ms)
+-- Returns {'missing'}, {'invalid'}, {'reuse', json, active},
+-- {'rotated' | 'applied', generation, tag key, json, active}
+-- or {'grace', generation, tag key, json, active, sealed next nonce}.
+local now = now_ms()
+local member = ARGV[2]
+local ends = redis.call('ZSCORE', KEYS[1], member)
+local value = redis.call('HGET', KEYS[2], member)
+local json = redis.call('GET', KEYS[3])
+if not ends or not value or not json or tonumber(ends) <= now then
   return {'missing'}
 end
-local presented = ARGV[2]
+local state = read_state(value)
+local presented = tonumber(ARGV[4])
 
-if presented == state[2] then
-  local retired = state[6] or ''
-  if state[3] then
-    retired = (retired == '') and state[3] or (retired .. ' ' .. state[3])
-    local _, spaces = string.gsub(retired, ' ', ' ')
-    if spaces + 1 > tonumber(ARGV[7]) then
-      retired = string.sub(retired, string.find(retired, ' ', 1, true) + 1)
+if presented == state.gen and ARGV[5] == state.hash then
+  state.gen = state.gen + 1
+  state.hash = ARGV[7]
+  redis.call('HSET', KEYS[2], member, write_state(state))
+  local grace = tonumber(ARGV[9])
+  if grace > 0 then
+    -- the grace's own end is kept too: the TTL only reclaims, the script's now decides
+    redis.call('SET', KEYS[4], b36(now + grace) .. '.' .. ARGV[5] .. '.' .. ARGV[7] .. '.' .. ARGV[8],
+      'PX', int(grace))
+  else
+    redis.call('DEL', KEYS[4])
+  end
+  return {'rotated', state.gen, state.key, json, int(state.active)}
+end
+
+if presented == state.gen - 1 then
+  local grace = redis.call('GET', KEYS[4])
+  if grace then
+    local g = split(grace)
+    if tonumber(g[1], 36) > now and ARGV[5] == g[2] then
+      return {'grace', state.gen, state.key, json, int(state.active), g[4]}
     end
   end
-  redis.call('HSET', KEYS[2], 'prev', state[2], 'cur', ARGV[3], 'sealed', ARGV[4],
-    'rotated', ARGV[5], 'retired', retired)
-  return {'rotated', json}
-end
-
-local function revoke()
-  redis.call('DEL', KEYS[1], KEYS[2])
-  redis.call('ZREM', 'user-sessions:{' .. ARGV[8] .. '}:' .. state[1], ARGV[1])
-end
-
-if state[3] and presented == state[3] then
   -- a retry of the very rotation that was applied (its answer was lost) is never theft
-  if ARGV[3] == state[2] or now - tonumber(state[5]) <= tonumber(ARGV[6]) then
-    return {'grace', json, state[4]}
+  if ARGV[7] == state.hash then
+    return {'applied', state.gen, state.key, json, int(state.active)}
   end
-  revoke()
-  return {'reuse', json}
 end
-if state[6] and string.find(' ' .. state[6] .. ' ', ' ' .. presented .. ' ', 1, true) then
-  revoke()
-  return {'reuse', json}
+
+-- a token of an earlier generation that was really issued for this session: theft
+if presented < state.gen
+    and string.sub(hmac_sha1(state.key, ARGV[3] .. '.' .. presented), 1, 24) == ARGV[6] then
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('HDEL', KEYS[2], member)
+  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('SET', KEYS[5], 'reuse', 'PX', int(math.max(state.exp - now, 1)))
+  return {'reuse', json, int(state.active)}
 end
-return {'invalid', json}
+return {'invalid'}

@@ -1,3 +1,4 @@
+#!lua
 -- Reads, or counts a failure in, a login-throttle window that starts at its first failure.
 -- KEYS[1] the window   ARGV[1] 'check' or 'fail'   ARGV[2] window (ms)
 -- Returns {failures, remaining window in ms}.

@@ -3,7 +3,6 @@ package io.sessionkit.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sessionkit.Session;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreContract;
 import io.sessionkit.testing.MutableClock;
@@ -28,19 +27,19 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     assertThat(memory.size()).isEqualTo(100);
 
     clock.advance(LIFETIME.plusMinutes(1));
-    Session fresh = created(newUser());
+    Held fresh = created(newUser());
 
     assertThat(memory.size()).isEqualTo(1);
-    assertThat(memory.find(fresh.id())).contains(fresh);
+    assertThat(memory.find(fresh.session().id())).contains(fresh.session());
   }
 
   @Test
   void endedSessionsLeaveNothingBehind() {
     String user = newUser();
-    Session a = created(user);
+    Held a = created(user);
     created(user);
-    memory.revoke(a.id());
-    memory.revokeAllOfUser(user);
+    memory.revoke(a.session().id());
+    memory.revokeAll(user, clock.instant(), LIFETIME);
 
     assertThat(memory.size()).isZero();
   }
@@ -52,7 +51,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
     assertThatThrownBy(() -> memory.find("x"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    assertThatThrownBy(() -> memory.touch("x", Duration.ZERO))
+    assertThatThrownBy(() -> memory.touch("u", "x", Duration.ZERO))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -47,7 +47,11 @@ class RedisActivityLogIT extends ActivityLogContract {
 
     RedisClient client = RedisClient.create(uri);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      assertThat(connection.sync().pttl(RedisActivityLog.key(user)))
+      assertThat(
+              connection
+                  .sync()
+                  .pttl(
+                      "activity:{" + io.sessionkit.internal.SessionIds.userTag(user) + "}:" + user))
           .isBetween(RETENTION.toMillis() - 60_000, RETENTION.toMillis());
     } finally {
       client.shutdown();

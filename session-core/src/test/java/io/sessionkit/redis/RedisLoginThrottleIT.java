@@ -43,7 +43,7 @@ class RedisLoginThrottleIT extends LoginThrottleContract {
 
     RedisClient client = RedisClient.create(uri);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      String redisKey = RedisLoginThrottle.key(key);
+      String redisKey = ((RedisLoginThrottle) throttle).key(key);
       assertThat(redisKey).startsWith("login-failures:").doesNotContain("alice");
       assertThat(connection.sync().pttl(redisKey))
           .isBetween(WINDOW.toMillis() - 5_000, WINDOW.toMillis());

@@ -1,24 +1,29 @@
 package io.sessionkit.testing;
 
+import io.sessionkit.NewSession;
 import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
+import io.sessionkit.SessionCheck;
 import io.sessionkit.SessionCreation;
+import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A store that forwards to another one until {@link #goDown()}, and from then on fails every call
- * as an unreachable store would, until {@link #comeBack()}. For testing what callers do during an
- * outage without breaking a real server.
+ * as an unreachable store would, until {@link #comeBack()}; or, after {@link #loseAnswers()},
+ * applies every call and then fails it, as when the answer is lost on the way back. For testing
+ * what callers do during an outage without breaking a real server.
  */
 public final class OutageStore implements SessionStore {
 
   private final SessionStore delegate;
   private volatile boolean down;
+  private volatile boolean answersLost;
 
   public OutageStore(SessionStore delegate) {
     this.delegate = delegate;
@@ -28,8 +33,14 @@ public final class OutageStore implements SessionStore {
     down = true;
   }
 
+  /** From now on every call reaches the store, but its answer is lost. */
+  public void loseAnswers() {
+    answersLost = true;
+  }
+
   public void comeBack() {
     down = false;
+    answersLost = false;
   }
 
   private <T> T call(Supplier<T> call) {
@@ -37,12 +48,22 @@ public final class OutageStore implements SessionStore {
       throw new SessionStoreUnavailableException(
           "store is down for this test", new java.io.IOException("connection refused"));
     }
-    return call.get();
+    T answer = call.get();
+    if (answersLost) {
+      throw new SessionStoreUnavailableException(
+          "answer lost for this test", new java.io.IOException("connection reset"));
+    }
+    return answer;
   }
 
   @Override
-  public SessionCreation create(Session session, String refreshTokenHash, int maxSessionsPerUser) {
-    return call(() -> delegate.create(session, refreshTokenHash, maxSessionsPerUser));
+  public String newSessionId(String userId) {
+    return delegate.newSessionId(userId);
+  }
+
+  @Override
+  public SessionCreation create(NewSession session, int maxSessionsPerUser) {
+    return call(() -> delegate.create(session, maxSessionsPerUser));
   }
 
   @Override
@@ -51,18 +72,13 @@ public final class OutageStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> touch(String sessionId, Duration minInterval) {
-    return call(() -> delegate.touch(sessionId, minInterval));
+  public SessionCheck touch(String userId, String sessionId, Duration minInterval) {
+    return call(() -> delegate.touch(userId, sessionId, minInterval));
   }
 
   @Override
-  public List<Session> listByUser(String userId) {
-    return call(() -> delegate.listByUser(userId));
-  }
-
-  @Override
-  public int countByUser(String userId) {
-    return call(() -> delegate.countByUser(userId));
+  public SessionPage list(String userId, Optional<String> after, int limit) {
+    return call(() -> delegate.list(userId, after, limit));
   }
 
   @Override
@@ -71,13 +87,18 @@ public final class OutageStore implements SessionStore {
   }
 
   @Override
-  public List<Session> revokeAllOfUser(String userId) {
-    return call(() -> delegate.revokeAllOfUser(userId));
+  public int revokeAll(String userId, Instant asOf, Duration sessionLifetime) {
+    return call(() -> delegate.revokeAll(userId, asOf, sessionLifetime));
   }
 
   @Override
-  public RefreshRotation.Outcome rotateRefreshToken(RefreshRotation rotation) {
-    return call(() -> delegate.rotateRefreshToken(rotation));
+  public RefreshRotation.Outcome rotate(RefreshRotation rotation) {
+    return call(() -> delegate.rotate(rotation));
+  }
+
+  @Override
+  public Reclaimed reclaim(String userId) {
+    return call(() -> delegate.reclaim(userId));
   }
 
   @Override

@@ -4,27 +4,30 @@ import io.sessionkit.internal.RefreshState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What this instance did while the store was unreachable ({@link FallbackMode#JWT_ONLY}): the
- * JWT-only revocation policy, and the record that is written to the store once it answers.
+ * revocation policy of the fallback, and what {@link OutageRecordWriter} writes to the store once
+ * it answers.
  *
- * <p>It holds sessions created by logins during the outage (with their local refresh state),
- * refresh rotations of older sessions, sessions ended and users logged out everywhere. Token checks
- * consult it on every request while it is not empty, also after the store is back and until the
- * record has been written, so nothing done during the outage is undone.
+ * <p>It holds sessions created by logins during the outage (with their refresh state), refresh
+ * rotations of sessions whose current refresh token this instance had issued, sessions ended and
+ * users logged out everywhere. Token checks consult it on every request while it is not empty, also
+ * after the store is back and until it has been written, so nothing done during the outage is
+ * undone.
  *
  * <p>Bounded: entries that only refuse tokens go when the last token they cover has expired;
- * entries still to be written go when what they cover would have ended anyway (the session's
- * lifetime); and no more than {@code capacity} logins and rotations are held, beyond which logins
- * and refreshes are refused as if the store were down. Thread-safe; the token check reads without
- * locking.
+ * entries still to be written go when what they cover would have ended anyway; and no more than
+ * {@code capacity} logins and rotated sessions are held, beyond which logins and refreshes are
+ * refused as if the store were down. Thread-safe; the token check reads without locking.
  */
-final class OutageJournal implements RevocationPolicy {
+final class OutageRecord implements RevocationPolicy {
 
   /** A session created during the outage, not yet in the store. */
   record LocalSession(Session session, RefreshState refresh) {}
@@ -43,7 +46,7 @@ final class OutageJournal implements RevocationPolicy {
   private final Map<String, Instant> endsToWrite = new ConcurrentHashMap<>();
   private final Map<String, UserEnd> userEnds = new ConcurrentHashMap<>();
 
-  OutageJournal(Clock clock, int capacity) {
+  OutageRecord(Clock clock, int capacity) {
     this.clock = clock;
     this.capacity = capacity;
   }
@@ -53,7 +56,7 @@ final class OutageJournal implements RevocationPolicy {
     return isEnded(claims) ? SessionCheck.ended() : SessionCheck.liveWithoutStore();
   }
 
-  /** Whether a session end recorded here covers this token. Cheap when the journal is empty. */
+  /** Whether a session end recorded here covers this token. Cheap when the record is empty. */
   boolean isEnded(TokenClaims claims) {
     if (refuseTokensOfSession.isEmpty() && userEnds.isEmpty()) {
       return false;
@@ -108,39 +111,34 @@ final class OutageJournal implements RevocationPolicy {
     return sessions;
   }
 
-  synchronized void recordLogin(Session session, String refreshHash) {
+  synchronized void recordLogin(Session session, RefreshState refresh) {
     prune();
-    if (created.size() + rotated.size() >= capacity) {
-      throw new SessionStoreUnavailableException(
-          "the session store is unreachable and "
-              + capacity
-              + " logins and refreshes are already held locally");
-    }
-    created.put(session.id(), new LocalSession(session, new RefreshState(refreshHash)));
+    requireRoom();
+    created.put(session.id(), new LocalSession(session, refresh));
   }
 
   /**
-   * Rotates a refresh token locally. Sessions created or rotated here during the outage are checked
-   * exactly; for an older session whose stored state is unknown here, the presented token is taken
-   * as current, and the store judges it when the rotation is written.
+   * Rotates a refresh token here. Sessions created or rotated here during the outage are checked
+   * against their state here; any other session only when this instance issued its current token
+   * ({@code issued}), so that the check is as exact as the store's. Anything else cannot be checked
+   * without the store.
    *
-   * @param known the session, when this instance knows it from before the outage
-   * @return the outcome, or empty when the session is unknown here
+   * @return the outcome, or empty when this instance cannot check the token
    */
   Optional<RefreshRotation.Outcome> rotateLocally(
-      RefreshRotation rotation, Optional<Session> known) {
+      RefreshRotation rotation, Optional<IssuedTokens.Issued> issued) {
     String id = rotation.sessionId();
     // every refresh asks: without a lock when nothing is held for the session
-    if (known.isEmpty() && !created.containsKey(id) && !rotated.containsKey(id)) {
+    if (issued.isEmpty() && !created.containsKey(id) && !rotated.containsKey(id)) {
       return Optional.empty();
     }
     synchronized (this) {
-      return rotateLocked(rotation, known);
+      return rotateLocked(rotation, issued);
     }
   }
 
   private Optional<RefreshRotation.Outcome> rotateLocked(
-      RefreshRotation rotation, Optional<Session> known) {
+      RefreshRotation rotation, Optional<IssuedTokens.Issued> issued) {
     Instant now = clock.instant();
     String id = rotation.sessionId();
     LocalSession local = created.get(id);
@@ -150,18 +148,12 @@ final class OutageJournal implements RevocationPolicy {
     }
     LocalRotations rotations = rotated.get(id);
     if (rotations == null) {
-      if (known.isEmpty() || !known.get().isLiveAt(now)) {
+      if (issued.isEmpty() || !issued.get().session().isLiveAt(now)) {
         return Optional.empty();
       }
-      if (created.size() + rotated.size() >= capacity) {
-        throw new SessionStoreUnavailableException(
-            "the session store is unreachable and "
-                + capacity
-                + " logins and refreshes are already held locally");
-      }
+      requireRoom();
       rotations =
-          new LocalRotations(
-              known.get(), new RefreshState(rotation.presentedHash()), new ArrayList<>());
+          new LocalRotations(issued.get().session(), issued.get().state(), new ArrayList<>());
       rotated.put(id, rotations);
     }
     LocalRotations record = rotations;
@@ -179,19 +171,26 @@ final class OutageJournal implements RevocationPolicy {
       RefreshRotation rotation,
       Instant now,
       Runnable forget) {
-    switch (refresh.rotate(rotation, now)) {
-      case ROTATED:
-        return RefreshRotation.Outcome.rotated(session);
-      case GRACE_RETRY:
-        return RefreshRotation.Outcome.graceRetry(session, refresh.sealedNext().orElseThrow());
-      case REUSE_DETECTED:
+    return switch (refresh.rotate(rotation, now)) {
+      case ROTATED ->
+          RefreshRotation.Outcome.rotated(session, refresh.generation(), refresh.tagKey());
+      case GRACE_RETRY ->
+          RefreshRotation.Outcome.graceRetry(
+              session,
+              refresh.generation(),
+              refresh.tagKey(),
+              refresh.sealedNext(now).orElseThrow());
+      case ALREADY_APPLIED ->
+          RefreshRotation.Outcome.alreadyApplied(session, refresh.generation(), refresh.tagKey());
+      case REUSE_DETECTED -> {
         forget.run();
         refuseTokensOfSession.put(session.id(), session.expiresAt());
         endsToWrite.put(session.id(), session.expiresAt());
-        return RefreshRotation.Outcome.reuseDetected(session);
-      default:
-        return RefreshRotation.Outcome.invalid(session);
-    }
+        yield RefreshRotation.Outcome.reuseDetected(session);
+      }
+      case INVALID -> RefreshRotation.Outcome.invalid();
+      case SESSION_NOT_FOUND -> RefreshRotation.Outcome.notFound();
+    };
   }
 
   /**
@@ -206,17 +205,24 @@ final class OutageJournal implements RevocationPolicy {
     prune();
     refuseTokensOfSession.merge(sessionId, refuseTokensUntil, (a, b) -> a.isAfter(b) ? a : b);
     rotated.remove(sessionId);
-    // written even for a session created here: its write may have reached the store unanswered
     endsToWrite.put(sessionId, writeUntil);
     return Optional.ofNullable(created.remove(sessionId)).map(LocalSession::session);
   }
 
-  /** Records that every session of the user that started by now has ended. */
+  /** Refuses the session's tokens until {@code until}: it ended without this instance ending it. */
+  void refuseTokens(String sessionId, Instant until) {
+    refuseTokensOfSession.merge(sessionId, until, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /**
+   * Records that every session of the user that started by now has ended.
+   *
+   * @return the user's sessions created here during the outage, which that ends
+   */
   synchronized List<Session> recordUserEnded(
       String userId, Instant refuseTokensUntil, Instant writeUntil) {
     prune();
-    Instant now = clock.instant();
-    userEnds.put(userId, new UserEnd(now, refuseTokensUntil, writeUntil, false));
+    userEnds.put(userId, new UserEnd(clock.instant(), refuseTokensUntil, writeUntil, false));
     List<Session> forgotten = pendingSessionsOf(userId);
     for (Session session : forgotten) {
       created.remove(session.id());
@@ -231,7 +237,7 @@ final class OutageJournal implements RevocationPolicy {
     rotated.remove(sessionId);
   }
 
-  // --- writing to the store; called by one thread at a time ---
+  // --- what OutageRecordWriter writes; called by one thread at a time ---
 
   List<LocalSession> createdToWrite() {
     return List.copyOf(created.values());
@@ -246,7 +252,7 @@ final class OutageJournal implements RevocationPolicy {
   }
 
   Map<String, UserEnd> userEndsToWrite() {
-    Map<String, UserEnd> pending = new java.util.HashMap<>();
+    Map<String, UserEnd> pending = new HashMap<>();
     userEnds.forEach(
         (user, end) -> {
           if (!end.written()) {
@@ -256,8 +262,8 @@ final class OutageJournal implements RevocationPolicy {
     return pending;
   }
 
-  /** Runs {@code write} under the journal's lock, so no local rotation of the session races it. */
-  synchronized <T> T whileLocked(java.util.function.Supplier<T> write) {
+  /** Runs {@code write} under the record's lock, so no local rotation of the session races it. */
+  synchronized <T> T whileLocked(Supplier<T> write) {
     return write.get();
   }
 
@@ -265,8 +271,19 @@ final class OutageJournal implements RevocationPolicy {
     created.remove(sessionId);
   }
 
-  synchronized void rotationsWritten(String sessionId, LocalRotations written) {
-    rotated.remove(sessionId, written);
+  /** The first of the session's rotations has been written (or judged by the store). */
+  synchronized void rotationWritten(String sessionId, LocalRotations rotations) {
+    if (!rotations.rotations().isEmpty()) {
+      rotations.rotations().remove(0);
+    }
+    if (rotations.rotations().isEmpty()) {
+      rotated.remove(sessionId, rotations);
+    }
+  }
+
+  /** None of the session's rotations needs writing any more. */
+  synchronized void rotationsDone(String sessionId, LocalRotations rotations) {
+    rotated.remove(sessionId, rotations);
   }
 
   void endWritten(String sessionId) {
@@ -281,6 +298,15 @@ final class OutageJournal implements RevocationPolicy {
                 ? new UserEnd(end.endedAt(), end.refuseTokensUntil(), end.writeUntil(), true)
                 : end);
     prune();
+  }
+
+  private void requireRoom() {
+    if (created.size() + rotated.size() >= capacity) {
+      throw new SessionStoreUnavailableException(
+          "the session store is unreachable and "
+              + capacity
+              + " logins and refreshes are already held locally");
+    }
   }
 
   private void prune() {

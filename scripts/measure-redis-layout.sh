@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Measures the Redis layout on a private redis-server: bytes per session (fresh and after 100
+# refreshes), bytes per activity entry, the slowest sessionkit command with one user at the
+# ceiling of sessions (SLOWLOG), and the commands each operation sends (MONITOR).
+#   scripts/measure-redis-layout.sh [--users 200] [--refreshes 100]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl session-core -am install -DskipTests
+classpath_file=$(mktemp)
+trap 'rm -f "$classpath_file"' EXIT
+./mvnw -B -q -pl session-core dependency:build-classpath -Dmdep.outputFile="$classpath_file" \
+  -Dmdep.includeScope=runtime
+java -cp "session-core/target/classes:$(cat "$classpath_file")" scripts/MeasureRedisLayout.java "$@"
