@@ -49,7 +49,7 @@ public final class MeasureRedisLayout {
   static final SigningKey KEY = SigningKey.hmacSha256("k1", "0123456789abcdef0123456789abcdef");
 
   public static void main(String[] args) throws Exception {
-    int users = intArg(args, "--users", 200);
+    int users = intArg(args, "--users", 1000);
     int refreshes = intArg(args, "--refreshes", 100);
     Path dir = Files.createTempDirectory("sessionkit-layout");
     int port = freePort();
@@ -88,7 +88,15 @@ public final class MeasureRedisLayout {
       throws Exception {
     int perUser = 10;
     try (RedisSessionStore store = RedisSessionStore.builder().uri(uri).build();
-        SessionManager manager = manager(store, b -> {})) {
+        SessionManager manager = manager(store, b -> b.refreshReuseGrace(Duration.ofSeconds(2)))) {
+      // load every script and fill the connection's buffers before the baseline
+      Login warm = manager.login("warm-up", Set.of("USER"), new ClientInfo("", BROWSER));
+      manager.refresh(warm.refreshToken().value(), ClientInfo.unknown());
+      manager.authenticate(warm.accessToken().value());
+      manager.sessions("warm-up");
+      manager.logoutAll("warm-up", ClientInfo.unknown());
+      Thread.sleep(3_000);
+      cli.del("user-logged-out:{" + SessionIds.userTag("warm-up") + "}");
       long before = usedMemory(cli);
       List<Login> logins = new ArrayList<>();
       for (int u = 0; u < users; u++) {
@@ -134,10 +142,14 @@ public final class MeasureRedisLayout {
       long withGrace = usedMemory(cli) - before;
       System.out.printf(
           "after %d refreshes, within the %ds reuse grace of the last one: %6d bytes per session%n",
-          refreshes, 10, withGrace / sessions);
+          refreshes, 2, withGrace / sessions);
       System.out.printf("  MEMORY USAGE session-grace (string), while it lasts %6d bytes%n",
           cli.memoryUsage("session-grace:{" + tag + "}:" + logins.get(0).session().id()));
-      Thread.sleep(11_000);
+      Thread.sleep(3_000);
+      // expired keys go when Redis's active expiry samples them: wait until none is left
+      while (cli.dbsize() > 3L * users + sessions + 2) {
+        Thread.sleep(500);
+      }
       long after = usedMemory(cli) - before;
       System.out.printf(
           "after %d refreshes, once the grace has passed:   %6d bytes per session%n",
@@ -248,7 +260,7 @@ public final class MeasureRedisLayout {
     }
   }
 
-  static Map<String, String> scriptNames(RedisCommands<String, String> cli) throws IOException {
+  static Map<String, String> scriptNames(RedisCommands<String, String> cli) throws Exception {
     Map<String, String> names = new TreeMap<>();
     for (String name : List.of("create", "find", "touch", "list", "revoke", "revoke_all",
         "rotate", "reclaim_pending", "reclaim", "activity_record", "throttle")) {

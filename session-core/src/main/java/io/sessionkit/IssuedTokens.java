@@ -54,8 +54,4 @@ final class IssuedTokens {
   synchronized void forget(String sessionId) {
     issued.remove(sessionId);
   }
-
-  synchronized void forgetUser(String userId) {
-    issued.values().removeIf(token -> token.session().userId().equals(userId));
-  }
 }

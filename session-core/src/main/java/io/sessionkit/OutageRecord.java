@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  *
  * <p>Bounded: entries that only refuse tokens go when the last token they cover has expired;
  * entries still to be written go when what they cover would have ended anyway; and no more than
- * {@code capacity} logins and rotated sessions are held, beyond which logins and refreshes are
- * refused as if the store were down. Thread-safe; the token check reads without locking.
+ * {@code capacity} logins, rotated sessions and ends are held, beyond which they are refused as if
+ * the store were down. Thread-safe; the token check reads without locking.
  */
 final class OutageRecord implements RevocationPolicy {
 
@@ -203,6 +203,9 @@ final class OutageRecord implements RevocationPolicy {
   synchronized Optional<Session> recordSessionEnded(
       String sessionId, Instant refuseTokensUntil, Instant writeUntil) {
     prune();
+    if (!endsToWrite.containsKey(sessionId) && !created.containsKey(sessionId)) {
+      requireRoom();
+    }
     refuseTokensOfSession.merge(sessionId, refuseTokensUntil, (a, b) -> a.isAfter(b) ? a : b);
     rotated.remove(sessionId);
     endsToWrite.put(sessionId, writeUntil);
@@ -301,11 +304,11 @@ final class OutageRecord implements RevocationPolicy {
   }
 
   private void requireRoom() {
-    if (created.size() + rotated.size() >= capacity) {
+    if (created.size() + rotated.size() + endsToWrite.size() >= capacity) {
       throw new SessionStoreUnavailableException(
           "the session store is unreachable and "
               + capacity
-              + " logins and refreshes are already held locally");
+              + " logins, refreshes and logouts are already held locally");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sessionkit;
 
+import io.sessionkit.internal.SessionIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,7 +184,7 @@ final class OutageRecordWriter {
         record.refuseTokens(session.id(), clock.instant().plus(accessTokenLifetime));
         log.info(
             "Session {} created during the outage had ended before it could be written",
-            session.id());
+            SessionIds.shortForm(session.id()));
         yield false;
       }
     };
@@ -200,7 +201,7 @@ final class OutageRecordWriter {
           Session stolen = outcome.session().orElseThrow();
           log.warn(
               "Refresh token reuse on session {} of user {} found when writing the outage record: session revoked",
-              sessionId,
+              SessionIds.shortForm(sessionId),
               stolen.userId());
           record.rotationsDone(sessionId, local);
           events.emit(
@@ -229,7 +230,7 @@ final class OutageRecordWriter {
                   s -> {
                     log.warn(
                         "Session {} was refreshed both here during the outage and elsewhere: session revoked",
-                        sessionId);
+                        SessionIds.shortForm(sessionId));
                     events.emit(
                         SessionEvent.of(
                             SessionEvent.Type.REVOKED,
@@ -243,7 +244,8 @@ final class OutageRecordWriter {
         case SESSION_NOT_FOUND -> {
           record.rotationsDone(sessionId, local);
           log.info(
-              "Session {} refreshed during the outage has ended in the store meanwhile", sessionId);
+              "Session {} refreshed during the outage has ended in the store meanwhile",
+              SessionIds.shortForm(sessionId));
           return;
         }
       }

@@ -1,5 +1,6 @@
 package io.sessionkit;
 
+import io.sessionkit.internal.AggregatedWarning;
 import io.sessionkit.internal.RefreshState;
 import io.sessionkit.internal.RefreshTokens;
 import io.sessionkit.internal.Require;
@@ -53,6 +54,9 @@ public final class SessionManager implements AutoCloseable {
   private final OutageRecord outageRecord;
   private final OutageRecordWriter outageRecordWriter;
   private final IssuedTokens issued;
+  private final ServedSessions served;
+  private final RecentEnds recentEnds;
+  private final AutoCloseable endsSubscription;
   private final SessionEvents events;
   private final Reclaimer reclaimer;
   private final Background background;
@@ -64,6 +68,16 @@ public final class SessionManager implements AutoCloseable {
   private final int maxSessionsPerUser;
   private final Duration refreshReuseGrace;
   private final List<AuthenticationListener> authenticationListeners;
+  private final AggregatedWarning outageLogins =
+      new AggregatedWarning(
+          log,
+          Duration.ofSeconds(10),
+          "Session store unreachable: {} logins made on this instance, to be written when it is back");
+  private final AggregatedWarning outageEnds =
+      new AggregatedWarning(
+          log,
+          Duration.ofSeconds(10),
+          "Session store unreachable: {} logouts recorded on this instance, to be written when it is back");
 
   private SessionManager(Builder b) {
     this.store = b.store;
@@ -71,7 +85,13 @@ public final class SessionManager implements AutoCloseable {
     this.storePolicy = RevocationPolicy.storeBacked(b.store, b.touchInterval);
     this.outageRecord = new OutageRecord(b.clock, b.outageCapacity);
     this.issued = new IssuedTokens(b.outageCapacity);
-    this.events = new SessionEvents(b.listeners);
+    this.served = new ServedSessions(b.outageCapacity);
+    this.recentEnds = new RecentEnds(b.clock, b.tokens.accessTokenLifetime(), b.outageCapacity);
+    List<SessionListener> listeners = new ArrayList<>();
+    // first, so that the fallback knows of an end before anyone else hears of it
+    listeners.add(this::rememberEnd);
+    listeners.addAll(b.listeners);
+    this.events = new SessionEvents(listeners);
     this.background = b.executor == null ? Background.owned() : Background.on(b.executor);
     this.reclaimer = new Reclaimer(b.store, events, b.clock, background);
     this.outageRecordWriter =
@@ -94,6 +114,18 @@ public final class SessionManager implements AutoCloseable {
     this.maxSessionsPerUser = b.maxSessionsPerUser;
     this.refreshReuseGrace = b.refreshReuseGrace;
     this.authenticationListeners = List.copyOf(b.authenticationListeners);
+    this.endsSubscription = b.store.onEnds(recentEnds::heard);
+  }
+
+  private void rememberEnd(SessionEvent event) {
+    switch (event.type()) {
+      case REVOKED, EVICTED, REFRESH_REUSE_DETECTED ->
+          recentEnds.sessionEnded(event.sessionId().orElseThrow());
+      case ALL_REVOKED -> recentEnds.userEnded(event.userId(), event.at());
+      case CREATED, NEW_DEVICE_LOGIN, REFRESHED -> {
+        // not an end
+      }
+    }
   }
 
   /** A builder; {@link Builder#store} and {@link Builder#tokenService} are required. */
@@ -151,10 +183,7 @@ public final class SessionManager implements AutoCloseable {
               outageRecord.recordLogin(
                   session, new RefreshState(session.id(), tagKey, 0, refresh.nonceHash()));
               outageRecordWriter.start();
-              log.warn(
-                  "Session store unreachable: session {} of user {} created on this instance, to be written when it is back",
-                  session.id(),
-                  userId);
+              outageLogins.record();
               return SessionCreation.created(false, 0);
             });
     if (creation.status() != SessionCreation.Status.CREATED) {
@@ -216,16 +245,23 @@ public final class SessionManager implements AutoCloseable {
       if (fallbackMode == FallbackMode.DENY) {
         return Authentication.storeUnavailable(claims);
       }
-      check = outageRecord.check(claims);
+      check = recentEnds.covers(claims) ? SessionCheck.ended() : outageRecord.check(claims);
     }
     return switch (check.status()) {
-      case LIVE -> Authentication.authenticated(claims, false);
+      case LIVE -> {
+        served.served(claims.sessionId(), claims.userId());
+        yield Authentication.authenticated(claims, false);
+      }
       case LIVE_WITHOUT_STORE -> Authentication.authenticated(claims, true);
-      // created here during an outage and not written to the store yet
-      case ENDED ->
-          outageRecord.pendingSession(claims.sessionId()).isPresent()
-              ? Authentication.authenticated(claims, true)
-              : Authentication.sessionEnded(claims);
+      case ENDED -> {
+        // created here during an outage and not written to the store yet
+        if (outageRecord.pendingSession(claims.sessionId()).isPresent()) {
+          yield Authentication.authenticated(claims, true);
+        }
+        // a signed token names a real session: remember that it ended, for the next outage
+        recentEnds.sessionEnded(claims.sessionId());
+        yield Authentication.sessionEnded(claims);
+      }
     };
   }
 
@@ -273,9 +309,14 @@ public final class SessionManager implements AutoCloseable {
                     withStore(
                         () -> store.rotate(rotation),
                         unavailable -> {
+                          Optional<IssuedTokens.Issued> known = issued.get(sessionId);
+                          if (recentEnds.covers(sessionId)
+                              || known.filter(i -> recentEnds.covers(i.session())).isPresent()) {
+                            return RefreshRotation.Outcome.notFound();
+                          }
                           RefreshRotation.Outcome local =
                               outageRecord
-                                  .rotateLocally(rotation, issued.get(sessionId))
+                                  .rotateLocally(rotation, known)
                                   .orElseThrow(() -> unavailable);
                           outageRecordWriter.start();
                           return local;
@@ -294,7 +335,9 @@ public final class SessionManager implements AutoCloseable {
             RefreshTokens.unseal(
                 presented, outcome.successor().orElseThrow().sealedNext().orElseThrow());
         if (successor.isEmpty()) {
-          log.warn("Sealed refresh successor of session {} did not open; refusing", sessionId);
+          log.warn(
+              "Sealed refresh successor of session {} did not open; refusing",
+              SessionIds.shortForm(sessionId));
           yield Refresh.refused(Refresh.Status.INVALID_TOKEN, Optional.empty());
         }
         yield refreshed(outcome, successor.get(), client, now);
@@ -306,14 +349,21 @@ public final class SessionManager implements AutoCloseable {
         Session stolen = outcome.session().orElseThrow();
         log.warn(
             "Refresh token reuse on session {} of user {}: session revoked",
-            stolen.id(),
+            SessionIds.shortForm(stolen.id()),
             stolen.userId());
         issued.forget(stolen.id());
         emit(SessionEvent.Type.REFRESH_REUSE_DETECTED, stolen, client, now);
         emitRevoked(stolen, client, now, SessionEvent.RevocationReason.REFRESH_REUSE);
         yield Refresh.refused(Refresh.Status.REUSE_DETECTED, Optional.of(stolen));
       }
-      case SESSION_NOT_FOUND -> Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
+      case SESSION_NOT_FOUND -> {
+        // only a token this instance issued is known to name a real session
+        if (issued.get(sessionId).isPresent()) {
+          issued.forget(sessionId);
+          recentEnds.sessionEnded(sessionId);
+        }
+        yield Refresh.refused(Refresh.Status.SESSION_ENDED, Optional.empty());
+      }
     };
   }
 
@@ -347,7 +397,7 @@ public final class SessionManager implements AutoCloseable {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(client, "client");
     Instant now = clock.instant();
-    issued.forget(sessionId);
+    served.forget(sessionId);
     Optional<Session> local = outageRecord.pendingSession(sessionId);
     if (local.isPresent()) {
       // Its write may have reached the store even if it failed (a lost answer): end it there too.
@@ -363,9 +413,7 @@ public final class SessionManager implements AutoCloseable {
               outageRecord.recordSessionEnded(
                   sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));
               outageRecordWriter.start();
-              log.warn(
-                  "Session store unreachable: end of session {} recorded on this instance, to be written when it is back",
-                  sessionId);
+              outageEnds.record();
               return Optional.empty();
             });
     if (ended.isEmpty()) {
@@ -401,7 +449,6 @@ public final class SessionManager implements AutoCloseable {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(client, "client");
     Instant now = clock.instant();
-    issued.forgetUser(userId);
     int ended =
         withStore(
             () -> {
@@ -419,9 +466,7 @@ public final class SessionManager implements AutoCloseable {
                   outageRecord.recordUserEnded(
                       userId, refuseTokensUntil(now), now.plus(sessionLifetime));
               outageRecordWriter.start();
-              log.warn(
-                  "Session store unreachable: end of all sessions of user {} recorded on this instance, to be written when it is back",
-                  userId);
+              outageEnds.record();
               return local.size();
             });
     events.emit(SessionEvent.allRevoked(now, userId, client, reason, ended));
@@ -445,8 +490,12 @@ public final class SessionManager implements AutoCloseable {
     try {
       owned = outageRecord.pendingSession(sessionId).or(() -> store.find(sessionId));
     } catch (SessionStoreUnavailableException e) {
-      if (fallbackMode == FallbackMode.DENY
-          || !SessionIds.tagOf(sessionId).equals(Optional.of(SessionIds.userTag(userId)))) {
+      // without the store only a session this instance knows may be recorded: its own logins,
+      // the tokens it issued, the sessions it served; anything else would let a caller fill the
+      // outage record with made-up ids
+      Optional<String> owner =
+          issued.get(sessionId).map(i -> i.session().userId()).or(() -> served.userOf(sessionId));
+      if (fallbackMode == FallbackMode.DENY || !owner.equals(Optional.of(userId))) {
         throw e;
       }
       return end(sessionId, client, SessionEvent.RevocationReason.REVOKED);
@@ -540,6 +589,11 @@ public final class SessionManager implements AutoCloseable {
   @Override
   public void close() {
     background.close();
+    try {
+      endsSubscription.close();
+    } catch (Exception e) {
+      log.warn("Closing the subscription to session ends failed", e);
+    }
   }
 
   // The one place that decides between the store and the fallback: in DENY mode an unreachable

@@ -121,6 +121,18 @@ public interface SessionStore extends AutoCloseable {
   }
 
   /**
+   * Tells {@code listener} of sessions ended by any instance that shares this store, as well as it
+   * can: a notice can be lost (while the connection is down, say), so this is for remembering ends
+   * in case the store becomes unreachable, never instead of asking it. Called on a thread of the
+   * store's. Default: nothing is told, which suits a store that lives in one process.
+   *
+   * @return closes the subscription
+   */
+  default AutoCloseable onEnds(java.util.function.Consumer<SessionEnd> listener) {
+    return () -> {};
+  }
+
+  /**
    * Whether the store answers right now, within its timeout. Never throws; for health checks and
    * probes, not for the request path.
    */

@@ -4,21 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.testing.MutableClock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link LoginThrottle} must have; each implementation's test extends it. */
 public abstract class LoginThrottleContract {
 
-  protected static final int MAX_FAILURES = 3;
   protected static final Duration WINDOW = Duration.ofMinutes(1);
+  protected static final LoginThrottle.Limits LIMITS = new LoginThrottle.Limits(3, 6, 8, WINDOW);
 
   protected MutableClock clock;
   protected LoginThrottle throttle;
   private final String runId = Long.toString(System.nanoTime(), 36);
-  private int keyCounter;
+  private int counter;
 
-  /** A throttle allowing {@link #MAX_FAILURES} failures per {@link #WINDOW}. */
+  /** A throttle with {@link #LIMITS}. */
   protected abstract LoginThrottle createThrottle(MutableClock clock);
 
   @BeforeEach
@@ -27,52 +30,115 @@ public abstract class LoginThrottleContract {
     throttle = createThrottle(clock);
   }
 
-  protected String newKey() {
-    return "alice|192.0.2." + (++keyCounter) + "|" + runId;
+  protected String newAccount() {
+    return "alice-" + runId + "-" + (++counter);
+  }
+
+  protected String newAddress() {
+    return "192.0.2." + (++counter) + "/" + runId;
   }
 
   @Test
-  void attemptsAreRefusedOnceTheFailuresReachTheLimit() {
-    String key = newKey();
-    assertThat(throttle.check(key).allowed()).isTrue();
-    assertThat(throttle.recordFailure(key).allowed()).isTrue();
-    assertThat(throttle.recordFailure(key).allowed()).isTrue();
-
-    LoginThrottle.Decision third = throttle.recordFailure(key);
-
-    assertThat(third.allowed()).isFalse();
-    assertThat(third.retryAfter()).isPositive().isLessThanOrEqualTo(WINDOW);
-    LoginThrottle.Decision check = throttle.check(key);
-    assertThat(check.allowed()).isFalse();
-    assertThat(check.retryAfter()).isPositive().isLessThanOrEqualTo(WINDOW);
-  }
-
-  @Test
-  void keysAreThrottledIndependently() {
-    String key = newKey();
-    for (int i = 0; i < MAX_FAILURES; i++) {
-      throttle.recordFailure(key);
+  void attemptsAreRefusedBeyondTheLimitPerAccountAndAddress() {
+    String account = newAccount();
+    String address = newAddress();
+    for (int i = 0; i < LIMITS.perAccountAndAddress(); i++) {
+      assertThat(throttle.attempt(account, address)).isEqualTo(LoginThrottle.Decision.allow());
     }
 
-    assertThat(throttle.check(key).allowed()).isFalse();
-    assertThat(throttle.check(newKey()).allowed()).isTrue();
+    LoginThrottle.Decision refused = throttle.attempt(account, address);
+
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(WINDOW);
+    assertThat(throttle.attempt(account, newAddress()).allowed()).isTrue();
+    assertThat(throttle.attempt(newAccount(), address).allowed()).isTrue();
   }
 
   @Test
-  void aResetForgetsTheFailures() {
-    String key = newKey();
-    for (int i = 0; i < MAX_FAILURES; i++) {
-      throttle.recordFailure(key);
+  void sixtyParallelAttemptsAtOneAccountAreEvaluatedOnlyUpToTheLimit() throws Exception {
+    String account = newAccount();
+    String address = newAddress();
+    List<Callable<LoginThrottle.Decision>> attempts = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      attempts.add(() -> throttle.attempt(account, address));
     }
 
-    throttle.reset(key);
+    List<LoginThrottle.Decision> decisions = SessionStoreContract.runTogether(attempts);
 
-    assertThat(throttle.check(key)).isEqualTo(LoginThrottle.Decision.allow());
-    assertThat(throttle.recordFailure(key).allowed()).isTrue();
+    assertThat(decisions.stream().filter(LoginThrottle.Decision::allowed))
+        .hasSize(LIMITS.perAccountAndAddress());
+  }
+
+  @Test
+  void theAccountCeilingHoldsAcrossAddresses() {
+    String account = newAccount();
+    for (int i = 0; i < LIMITS.perAccount(); i++) {
+      assertThat(throttle.attempt(account, newAddress()).allowed()).isTrue();
+    }
+
+    assertThat(throttle.attempt(account, newAddress()).allowed()).isFalse();
+    assertThat(throttle.attempt(newAccount(), newAddress()).allowed()).isTrue();
+  }
+
+  @Test
+  void theAddressCeilingHoldsAcrossAccounts() {
+    String address = newAddress();
+    for (int i = 0; i < LIMITS.perAddress(); i++) {
+      assertThat(throttle.attempt(newAccount(), address).allowed()).isTrue();
+    }
+
+    assertThat(throttle.attempt(newAccount(), address).allowed()).isFalse();
+    assertThat(throttle.attempt(newAccount(), newAddress()).allowed()).isTrue();
+  }
+
+  @Test
+  void aSuccessForgetsTheFailuresAndDoesNotCount() throws Exception {
+    String account = newAccount();
+    String address = newAddress();
+    for (int i = 0; i < LIMITS.perAccountAndAddress() - 1; i++) {
+      throttle.attempt(account, address);
+    }
+    assertThat(throttle.attempt(account, address).allowed()).isTrue();
+
+    throttle.succeeded(account, address);
+
+    awaitAllowedTimes(account, address, LIMITS.perAccountAndAddress());
+  }
+
+  @Test
+  void successesDoNotAddUpToTheCeilings() throws Exception {
+    String address = newAddress();
+    for (int i = 0; i < LIMITS.perAddress() * 2; i++) {
+      String account = newAccount();
+      assertThat(throttle.attempt(account, address).allowed()).as("attempt %d", i).isTrue();
+      throttle.succeeded(account, address);
+      settle();
+    }
+  }
+
+  /** Lets a throttle whose successes are written without waiting catch up; none by default. */
+  protected void settle() throws Exception {}
+
+  private void awaitAllowedTimes(String account, String address, int times) throws Exception {
+    settle();
+    for (int i = 0; i < times; i++) {
+      assertThat(throttle.attempt(account, address).allowed()).as("attempt %d", i).isTrue();
+    }
+    assertThat(throttle.attempt(account, address).allowed()).isFalse();
   }
 
   @Test
   void anAllowedAnswerWaitsForNothing() {
-    assertThat(throttle.check(newKey()).retryAfter()).isZero();
+    assertThat(throttle.attempt(newAccount(), newAddress()).retryAfter()).isZero();
+  }
+
+  @Test
+  void limitsAreValidatedWithTheRule() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new LoginThrottle.Limits(5, 4, 100, WINDOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("perAccount must be >= 5, but was 4");
+    assertThat(LoginThrottle.Limits.of(5, WINDOW))
+        .isEqualTo(new LoginThrottle.Limits(5, 50, 100, WINDOW));
   }
 }

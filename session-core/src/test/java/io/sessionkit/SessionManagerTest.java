@@ -641,6 +641,86 @@ public class SessionManagerTest {
   }
 
   @Test
+  void aSessionLoggedOutBeforeAnOutageStaysRefusedDuringIt() {
+    String user = newUser();
+    Login loggedOut = manager.login(user, Set.of(), LAPTOP);
+    Login kept = manager.login(user, Set.of(), PHONE);
+    manager.logout(loggedOut.session().id(), LAPTOP);
+    store.goDown();
+
+    assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.refresh(loggedOut.refreshToken().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+    assertThat(manager.authenticate(kept.accessToken().value()).isAuthenticated()).isTrue();
+  }
+
+  @Test
+  void aSessionTheStoreSaidHadEndedStaysRefusedDuringAnOutage() {
+    String user = newUser();
+    Login login = manager.login(user, Set.of(), LAPTOP);
+    SessionManager elsewhere = manager(b -> {});
+    elsewhere.revoke(user, login.session().id(), PHONE);
+    assertThat(manager.authenticate(login.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    store.goDown();
+
+    assertThat(manager.authenticate(login.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+  }
+
+  @Test
+  void aLoggedOutEverywhereUserStaysLoggedOutDuringAnOutage() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    manager.logoutAll(user, PHONE);
+    store.goDown();
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).status())
+        .isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(manager.refresh(laptop.refreshToken().value(), LAPTOP).status())
+        .isEqualTo(Refresh.Status.SESSION_ENDED);
+  }
+
+  @Test
+  void duringAnOutageOnlySessionsThisInstanceKnowsCanBeRevokedById() {
+    String user = newUser();
+    Login mine = manager.login(user, Set.of(), LAPTOP);
+    Login elsewhere = manager(b -> {}).login(user, Set.of(), PHONE);
+    store.goDown();
+
+    // made-up ids with the caller's own tag, and a real session this instance never saw
+    for (int i = 0; i < 100; i++) {
+      String madeUp = mine.session().id().substring(0, 16) + "x".repeat(21) + (char) ('a' + i % 26);
+      assertThatThrownBy(() -> manager.revoke(user, madeUp, LAPTOP))
+          .isInstanceOf(SessionStoreUnavailableException.class);
+    }
+    assertThatThrownBy(() -> manager.revoke(user, elsewhere.session().id(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+    assertThat(manager.hasUnwrittenChanges()).isFalse();
+
+    assertThat(manager.revoke(user, mine.session().id(), PHONE)).isTrue();
+    assertThat(manager.hasUnwrittenChanges()).isTrue();
+  }
+
+  @Test
+  void endsRecordedDuringAnOutageCountTowardsItsCapacity() {
+    SessionManager small = manager(b -> b.outageCapacity(2));
+    String user = newUser();
+    List<Login> logins = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      logins.add(small.login(user, Set.of(), LAPTOP));
+    }
+    store.goDown();
+
+    assertThat(small.logout(logins.get(0).session().id(), LAPTOP)).isTrue();
+    assertThat(small.logout(logins.get(1).session().id(), LAPTOP)).isTrue();
+    assertThatThrownBy(() -> small.logout(logins.get(2).session().id(), LAPTOP))
+        .isInstanceOf(SessionStoreUnavailableException.class)
+        .hasMessageContaining("already held locally");
+  }
+
+  @Test
   void theOutageRecordIsBounded() {
     SessionManager small = manager(b -> b.outageCapacity(1));
     store.goDown();
@@ -648,7 +728,7 @@ public class SessionManagerTest {
 
     assertThatThrownBy(() -> small.login(newUser(), Set.of(), LAPTOP))
         .isInstanceOf(SessionStoreUnavailableException.class)
-        .hasMessageContaining("1 logins and refreshes are already held locally");
+        .hasMessageContaining("1 logins, refreshes and logouts are already held locally");
   }
 
   @Test

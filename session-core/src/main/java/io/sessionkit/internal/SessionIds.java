@@ -55,6 +55,14 @@ public final class SessionIds {
         : Optional.empty();
   }
 
+  /**
+   * How logs name a session: the first 24 characters and an ellipsis, enough to follow one session
+   * through the log, not enough to use the id.
+   */
+  public static String shortForm(String sessionId) {
+    return sessionId.length() <= 24 ? sessionId : sessionId.substring(0, 24) + "\u2026";
+  }
+
   /** The part of a well-formed session id after its tag. */
   public static String randomPart(String sessionId) {
     return sessionId.substring(TAG_LENGTH);

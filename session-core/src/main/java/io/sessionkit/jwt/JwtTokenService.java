@@ -40,9 +40,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An issued token carries the header {@code kid} (the signing key's id) and the claims {@code
  * sub} (the user id), {@code sid} (the session id), {@code jti} (128 random bits, base64url),
- * {@code iat}, {@code exp} and {@code roles} (the session's roles, sorted), plus {@code iss} when
- * an issuer is configured. Its lifetime is {@link Builder#accessTokenLifetime(Duration) the
- * configured one}, but it never outlives its session's {@link Session#expiresAt() absolute expiry}.
+ * {@code iat}, {@code exp} and {@code roles} (the session's roles, sorted), plus {@code iss} and
+ * {@code aud} when an issuer or audience is configured; its header {@code typ} is {@code at+jwt}
+ * (RFC 9068). Its lifetime is {@link Builder#accessTokenLifetime(Duration) the configured one}, but
+ * it never outlives its session's {@link Session#expiresAt() absolute expiry}.
  *
  * <p>Verification accepts HS256 only, signed by the signing key or one of the verification keys,
  * chosen by the token's {@code kid}. Keys are rotated by building a new service whose signing key
@@ -61,7 +62,11 @@ public final class JwtTokenService implements TokenService {
 
   private static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(15);
   private static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
-  private static final Duration MAX_CLOCK_SKEW = Duration.ofHours(24);
+  private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+  /** The {@code typ} header of every token: an OAuth 2.0 access token in JWT form (RFC 9068). */
+  static final String TYPE = "at+jwt";
+
   private static final int TOKEN_ID_BYTES = 16;
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -78,6 +83,7 @@ public final class JwtTokenService implements TokenService {
   private final Duration clockSkew;
   private final Clock clock;
   private final @Nullable String issuer;
+  private final @Nullable String audience;
   private final SecureRandom random = new SecureRandom();
   private final JwtParser parser;
 
@@ -90,6 +96,7 @@ public final class JwtTokenService implements TokenService {
     this.clockSkew = builder.clockSkew;
     this.clock = builder.clock;
     this.issuer = builder.issuer;
+    this.audience = builder.audience;
 
     Map<String, SecretKey> secretKeys = new LinkedHashMap<>();
     keysById.forEach((id, key) -> secretKeys.put(id, key.secretKey()));
@@ -105,6 +112,10 @@ public final class JwtTokenService implements TokenService {
             .sig()
             .clear()
             .add(Jwts.SIG.HS256)
+            .and()
+            // no compressed payloads: a small token must not inflate into a large one (RFC 8725)
+            .zip()
+            .clear()
             .and()
             .build();
   }
@@ -143,6 +154,7 @@ public final class JwtTokenService implements TokenService {
         Jwts.builder()
             .header()
             .keyId(signingKey.keyId())
+            .type(TYPE)
             .and()
             .id(tokenId)
             .subject(session.userId())
@@ -152,6 +164,9 @@ public final class JwtTokenService implements TokenService {
             .expiration(Date.from(expiresAt));
     if (issuer != null) {
       jwt.issuer(issuer);
+    }
+    if (audience != null) {
+      jwt.audience().add(audience);
     }
     // The algorithm is named: signWith(key) alone would pick HS512 for a 64-byte secret.
     String value = jwt.signWith(signingKey.secretKey(), Jwts.SIG.HS256).compact();
@@ -176,7 +191,10 @@ public final class JwtTokenService implements TokenService {
    *       names no configured key.
    *   <li>{@link Status#MALFORMED}: empty, longer than {@value #MAX_TOKEN_LENGTH} characters, not
    *       three base64url parts, bad base64 or JSON, a signed payload that is not a JSON object, a
-   *       required claim missing or of the wrong type, or a different issuer.
+   *       required claim missing or of the wrong type, a different issuer or audience, a {@code
+   *       typ} other than {@code at+jwt}, a {@code zip} or {@code b64} header, an {@code iat} later
+   *       than now plus the skew, or an {@code exp} further from {@code iat} than the lifetime plus
+   *       the skew.
    * </ul>
    */
   @Override
@@ -235,6 +253,8 @@ public final class JwtTokenService implements TokenService {
         + clockSkew
         + ", issuer="
         + (issuer == null ? "(none)" : issuer)
+        + ", audience="
+        + (audience == null ? "(none)" : audience)
         + "]";
   }
 
@@ -243,6 +263,14 @@ public final class JwtTokenService implements TokenService {
     // back as bytes here instead of as an UnsupportedJwtException that we could not tell apart
     // from alg=none.
     if (!(jwt instanceof Jws<?> jws) || !(jws.getPayload() instanceof Claims claims)) {
+      return MALFORMED;
+    }
+    // typed, uncompressed, with its payload in base64 (RFC 8725 §3.11, RFC 7797)
+    if (!TYPE.equalsIgnoreCase(jws.getHeader().getType())
+        && !("application/" + TYPE).equalsIgnoreCase(jws.getHeader().getType())) {
+      return MALFORMED;
+    }
+    if (jws.getHeader().containsKey("b64") || jws.getHeader().containsKey("zip")) {
       return MALFORMED;
     }
     String keyId = jws.getHeader().getKeyId();
@@ -259,7 +287,17 @@ public final class JwtTokenService implements TokenService {
         || issuedAt == null
         || expiresAt == null
         || roles.isEmpty()
-        || (issuer != null && !issuer.equals(claims.getIssuer()))) {
+        || (issuer != null && !issuer.equals(claims.getIssuer()))
+        || (audience != null
+            && (claims.getAudience() == null || !claims.getAudience().contains(audience)))) {
+      return MALFORMED;
+    }
+    // issued in the future, or living longer than this service issues: not ours (or a stolen key)
+    Instant now = clock.instant();
+    if (issuedAt.toInstant().isAfter(now.plus(clockSkew))
+        || Duration.between(issuedAt.toInstant(), expiresAt.toInstant())
+                .compareTo(accessTokenLifetime.plus(clockSkew))
+            > 0) {
       return MALFORMED;
     }
     return TokenVerification.valid(
@@ -377,6 +415,7 @@ public final class JwtTokenService implements TokenService {
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private Clock clock = Clock.systemUTC();
     private @Nullable String issuer;
+    private @Nullable String audience;
 
     private Builder() {}
 
@@ -455,9 +494,10 @@ public final class JwtTokenService implements TokenService {
 
     /**
      * How long after its {@code exp} a token is still accepted, to absorb clock differences between
-     * the machines that issue and verify. Default 30 seconds.
+     * the machines that issue and verify; also how far in the future a token's {@code iat} may be.
+     * Default 30 seconds.
      *
-     * @throws IllegalArgumentException unless the skew is whole seconds from 0 to 24 hours
+     * @throws IllegalArgumentException unless the skew is whole seconds from 0 to 5 minutes
      */
     public Builder clockSkew(Duration skew) {
       Objects.requireNonNull(skew, "clockSkew");
@@ -488,6 +528,21 @@ public final class JwtTokenService implements TokenService {
         throw new IllegalArgumentException("issuer must not be blank");
       }
       this.issuer = issuer;
+      return this;
+    }
+
+    /**
+     * The audience: written as {@code aud} into new tokens, and required in every token verified.
+     * Optional; without it, {@code aud} is neither written nor checked.
+     *
+     * @throws IllegalArgumentException if {@code audience} is blank
+     */
+    public Builder audience(String audience) {
+      Objects.requireNonNull(audience, "audience");
+      if (audience.isBlank()) {
+        throw new IllegalArgumentException("audience must not be blank");
+      }
+      this.audience = audience;
       return this;
     }
 

@@ -1,78 +1,105 @@
 package io.sessionkit.memory;
 
 import io.sessionkit.LoginThrottle;
-import io.sessionkit.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link LoginThrottle} in this process's memory: a fixed window per key, starting at its first
- * failure. Thread-safe (one lock); expired windows are reclaimed as they are met.
+ * A {@link LoginThrottle} in this process's memory: a fixed window per counter, starting at its
+ * first attempt. Thread-safe (one lock); expired windows are reclaimed as they are met, and all of
+ * them once more than 100,000 are held.
  */
 public final class InMemoryLoginThrottle implements LoginThrottle {
 
-  private record Window(int failures, Instant endsAt) {}
+  private static final int RECLAIM_ABOVE = 100_000;
+
+  private static final class Window {
+    int attempts;
+    final Instant endsAt;
+
+    Window(Instant endsAt) {
+      this.endsAt = endsAt;
+    }
+  }
 
   private final Clock clock;
-  private final int maxFailures;
-  private final Duration window;
+  private final Limits limits;
   private final Map<String, Window> windows = new HashMap<>();
 
-  private InMemoryLoginThrottle(Clock clock, int maxFailures, Duration window) {
+  private InMemoryLoginThrottle(Clock clock, Limits limits) {
     this.clock = clock;
-    this.maxFailures = maxFailures;
-    this.window = window;
+    this.limits = limits;
   }
 
-  /** A throttle refusing attempts after {@code maxFailures} failures within {@code window}. */
-  public static InMemoryLoginThrottle create(Clock clock, int maxFailures, Duration window) {
-    Objects.requireNonNull(clock, "clock");
-    Require.atLeast(maxFailures, 1, "maxFailures");
-    Require.positive(window, "window");
-    return new InMemoryLoginThrottle(clock, maxFailures, window);
+  /** A throttle with these limits. */
+  public static InMemoryLoginThrottle create(Clock clock, Limits limits) {
+    return new InMemoryLoginThrottle(
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(limits, "limits"));
   }
 
   @Override
-  public synchronized Decision check(String key) {
+  public synchronized Decision attempt(String account, String address) {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(address, "address");
     Instant now = clock.instant();
-    Window current = live(key, now);
-    return current != null && current.failures() >= maxFailures
-        ? Decision.refuse(Duration.between(now, current.endsAt()))
-        : Decision.allow();
+    if (windows.size() > RECLAIM_ABOVE) {
+      windows.values().removeIf(w -> !now.isBefore(w.endsAt));
+    }
+    Instant refusedUntil = null;
+    refusedUntil =
+        count(pairKey(account, address), limits.perAccountAndAddress(), now, refusedUntil);
+    refusedUntil = count(accountKey(account), limits.perAccount(), now, refusedUntil);
+    refusedUntil = count(addressKey(address), limits.perAddress(), now, refusedUntil);
+    return refusedUntil == null
+        ? Decision.allow()
+        : Decision.refuse(Duration.between(now, refusedUntil));
   }
 
   @Override
-  public synchronized Decision recordFailure(String key) {
-    Instant now = clock.instant();
-    if (windows.size() > 100_000) {
-      windows.values().removeIf(w -> !now.isBefore(w.endsAt()));
-    }
-    Window current = live(key, now);
-    Window next =
-        current == null
-            ? new Window(1, now.plus(window))
-            : new Window(current.failures() + 1, current.endsAt());
-    windows.put(key, next);
-    return next.failures() >= maxFailures
-        ? Decision.refuse(Duration.between(now, next.endsAt()))
-        : Decision.allow();
+  public synchronized void succeeded(String account, String address) {
+    windows.remove(pairKey(account, address));
+    takeBack(accountKey(account));
+    takeBack(addressKey(address));
   }
 
-  @Override
-  public synchronized void reset(String key) {
-    windows.remove(key);
+  private @Nullable Instant count(
+      String key, int max, Instant now, @Nullable Instant refusedUntil) {
+    Window window = windows.get(key);
+    if (window == null || !now.isBefore(window.endsAt)) {
+      window = new Window(now.plus(limits.window()));
+      windows.put(key, window);
+    }
+    window.attempts++;
+    if (window.attempts <= max) {
+      return refusedUntil;
+    }
+    return refusedUntil == null || window.endsAt.isAfter(refusedUntil)
+        ? window.endsAt
+        : refusedUntil;
   }
 
-  private @org.jspecify.annotations.Nullable Window live(String key, Instant now) {
-    Window current = windows.get(key);
-    if (current != null && !now.isBefore(current.endsAt())) {
-      windows.remove(key);
-      return null;
+  private void takeBack(String key) {
+    Window window = windows.get(key);
+    if (window != null && window.attempts > 0) {
+      window.attempts--;
     }
-    return current;
+  }
+
+  // the separators cannot occur in an account or address as the three kinds of key are told apart
+  private static String pairKey(String account, String address) {
+    return "p\u0000" + account + "\u0000" + address;
+  }
+
+  private static String accountKey(String account) {
+    return "a\u0000" + account;
+  }
+
+  private static String addressKey(String address) {
+    return "i\u0000" + address;
   }
 }

@@ -106,6 +106,13 @@ final class CircuitBreaker implements AutoCloseable {
     }
   }
 
+  /** Runs {@code task} on the prober's thread after one probe interval, unless closed. */
+  synchronized void schedule(Runnable task) {
+    if (!prober.isShutdown()) {
+      prober.schedule(task, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   @Override
   public synchronized void close() {
     prober.shutdownNow();

@@ -8,7 +8,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
 import io.sessionkit.SessionKitException;
-import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.internal.Require;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,17 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An {@link ActivityLog} in Redis, on the connection of a {@link RedisSessionStore}: one list
  * {@code activity:{tag}:<user id>} per user holding the newest entries as JSON, newest first, with
- * a TTL of {@code retention} after the newest entry. Recording is one round trip. Thread-safe.
+ * a TTL of {@code retention} after the newest entry. Recording sends one script and does not wait
+ * for its answer (it leaves with the connection's next write); while Redis is unreachable entries
+ * are dropped, and counted in the log. Thread-safe.
  */
 public final class RedisActivityLog implements ActivityLog {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisActivityLog.class);
   private static final RedisScript RECORD = RedisScript.load("activity_record");
   private static final ObjectMapper MAPPER =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -78,20 +76,14 @@ public final class RedisActivityLog implements ActivityLog {
     } catch (JsonProcessingException e) {
       throw new SessionKitException("cannot write an activity entry as JSON", e);
     }
-    try {
-      redis.run(
-          RECORD,
-          ScriptOutputType.INTEGER,
-          new String[] {keys.activity(entry.userId())},
-          json,
-          Integer.toString(maxEntriesPerUser),
-          Long.toString(retention.toMillis()));
-    } catch (SessionStoreUnavailableException e) {
-      log.warn(
-          "Redis unavailable: {} entry of user {} not recorded in the activity feed",
-          entry.type().wireName(),
-          entry.userId());
-    }
+    redis.runLater(
+        new RedisBackend.ScriptCall(
+            RECORD,
+            ScriptOutputType.INTEGER,
+            new String[] {keys.activity(entry.userId())},
+            new String[] {
+              json, Integer.toString(maxEntriesPerUser), Long.toString(retention.toMillis())
+            }));
   }
 
   @Override

@@ -3,19 +3,29 @@ package io.sessionkit.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.internal.AggregatedWarning;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +49,15 @@ final class RedisBackend implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile boolean closed;
   private final CircuitBreaker breaker;
+  private final Duration commandTimeout;
+  // scripts known to be in the server's cache, for calls sent without waiting
+  private final java.util.Set<String> loadedScripts =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AggregatedWarning droppedWrites =
+      new AggregatedWarning(
+          log,
+          Duration.ofSeconds(10),
+          "Redis unavailable: {} writes nobody waited on were dropped");
 
   RedisBackend(
       RedisURI uri,
@@ -48,6 +67,7 @@ final class RedisBackend implements AutoCloseable {
       Duration probeInterval) {
     this.uri = uri;
     this.uri.setTimeout(commandTimeout);
+    this.commandTimeout = commandTimeout;
     this.client = RedisClient.create();
     this.client.setOptions(
         ClientOptions.builder()
@@ -68,6 +88,99 @@ final class RedisBackend implements AutoCloseable {
     } catch (SessionStoreUnavailableException | IllegalStateException e) {
       return false;
     }
+  }
+
+  /** One script call, for {@link #runTogether} and {@link #runLater}. */
+  record ScriptCall(RedisScript script, ScriptOutputType type, String[] keys, String[] args) {}
+
+  /**
+   * Sends the calls together (one round trip however many there are) and waits for all the answers,
+   * in order. For calls whose keys live in different Redis Cluster slots, which one script cannot
+   * touch together.
+   */
+  List<Object> runTogether(List<ScriptCall> calls) {
+    return call(
+        redis -> {
+          RedisAsyncCommands<String, String> async = connection().async();
+          List<RedisFuture<Object>> sent = new ArrayList<>(calls.size());
+          for (ScriptCall c : calls) {
+            sent.add(async.evalsha(c.script().sha(), c.type(), c.keys(), c.args()));
+          }
+          List<Object> answers = new ArrayList<>(calls.size());
+          for (int i = 0; i < calls.size(); i++) {
+            answers.add(await(sent.get(i), calls.get(i), redis));
+          }
+          return answers;
+        });
+  }
+
+  /**
+   * Sends the call without waiting for its answer, for writes nobody waits on (an activity entry, a
+   * throttle window's reset): they leave with the next write on the connection. A failure is logged
+   * once per burst; while the breaker is open the call is dropped.
+   */
+  void runLater(ScriptCall c) {
+    if (breaker.isOpen() || closed) {
+      droppedWrites.record();
+      return;
+    }
+    try {
+      StatefulRedisConnection<String, String> current = connection();
+      if (!loadedScripts.contains(c.script().sha())) {
+        // loaded first, so that a NOSCRIPT retry never lets a later command overtake this one
+        current.sync().scriptLoad(c.script().source());
+        loadedScripts.add(c.script().sha());
+      }
+      RedisAsyncCommands<String, String> async = current.async();
+      async
+          .evalsha(c.script().sha(), c.type(), c.keys(), c.args())
+          .exceptionallyCompose(
+              e ->
+                  unwrap(e) instanceof RedisNoScriptException
+                      ? async.eval(c.script().source(), c.type(), c.keys(), c.args())
+                      : java.util.concurrent.CompletableFuture.failedFuture(e))
+          .whenComplete(
+              (answer, e) -> {
+                if (e != null) {
+                  loadedScripts.remove(c.script().sha());
+                  droppedWrites.record();
+                }
+              });
+    } catch (RedisException | IllegalStateException e) {
+      droppedWrites.record();
+    }
+  }
+
+  private Object await(
+      RedisFuture<Object> future, ScriptCall c, RedisCommands<String, String> redis) {
+    try {
+      return future.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RedisNoScriptException) {
+        // first use on this server, or its script cache was flushed
+        return redis.eval(c.script().source(), c.type(), c.keys(), c.args());
+      }
+      if (cause instanceof RedisException redisException) {
+        throw redisException;
+      }
+      throw new RedisException(cause);
+    } catch (TimeoutException e) {
+      throw new RedisCommandTimeoutException(
+          "Command timed out after " + commandTimeout.toMillis() + " millisecond(s)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted while waiting for Redis", e);
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable cause = e;
+    while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   @SuppressWarnings("unchecked")
@@ -126,6 +239,7 @@ final class RedisBackend implements AutoCloseable {
   // rather than wait for TCP to notice, and let the next call connect afresh.
   private void dropConnection() {
     StatefulRedisConnection<String, String> dropped;
+    loadedScripts.clear();
     synchronized (connectLock) {
       dropped = connection;
       connection = null;
@@ -168,6 +282,70 @@ final class RedisBackend implements AutoCloseable {
         log.info("Connected to Redis at {}:{}", uri.getHost(), uri.getPort());
       }
       return connection;
+    }
+  }
+
+  /**
+   * Subscribes to a pub/sub channel on a connection of its own. Lettuce reconnects and resubscribes
+   * it by itself; when Redis cannot be reached for the first subscription, it is tried again every
+   * probe interval until it works or the subscription is closed.
+   */
+  AutoCloseable subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+    Subscription subscription = new Subscription(channel, onMessage);
+    subscription.start();
+    return subscription;
+  }
+
+  private final class Subscription implements AutoCloseable {
+    private final String channel;
+    private final java.util.function.Consumer<String> onMessage;
+    private volatile boolean stopped;
+    private io.lettuce.core.pubsub.@org.jspecify.annotations.Nullable StatefulRedisPubSubConnection<
+            String, String>
+        connection;
+
+    Subscription(String channel, java.util.function.Consumer<String> onMessage) {
+      this.channel = channel;
+      this.onMessage = onMessage;
+    }
+
+    void start() {
+      if (stopped || closed) {
+        return;
+      }
+      try {
+        var pubSub = client.connectPubSub(StringCodec.UTF8, uri);
+        pubSub.addListener(
+            new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+              @Override
+              public void message(String from, String message) {
+                if (channel.equals(from)) {
+                  try {
+                    onMessage.accept(message);
+                  } catch (RuntimeException e) {
+                    log.warn("A listener of {} failed", channel, e);
+                  }
+                }
+              }
+            });
+        pubSub.sync().subscribe(channel);
+        synchronized (this) {
+          connection = pubSub;
+          if (stopped) {
+            pubSub.closeAsync();
+          }
+        }
+      } catch (RedisException e) {
+        breaker.schedule(this::start);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      stopped = true;
+      if (connection != null) {
+        connection.closeAsync();
+      }
     }
   }
 

@@ -72,6 +72,11 @@ final class RedisKeys {
     return prefix + "user-sessions-revoked:{" + tag + "}";
   }
 
+  /** The pub/sub channel on which scripts tell every instance of the sessions they end. */
+  String endsChannel() {
+    return prefix + "sessionkit-ends";
+  }
+
   /** The user agents the user logged in from lately. */
   String devices(String tag) {
     return prefix + "user-devices:{" + tag + "}";
@@ -82,9 +87,19 @@ final class RedisKeys {
     return prefix + "activity:{" + SessionIds.userTag(userId) + "}:" + userId;
   }
 
-  /** A login-throttle counter, by a digest of its key. */
-  String loginFailures(String digest) {
-    return prefix + "login-failures:" + digest;
+  /** Login attempts at an account from one address, by digests of both. */
+  String loginAttempts(String accountDigest, String addressDigest) {
+    return prefix + "login-attempts:{" + accountDigest + "}:" + addressDigest;
+  }
+
+  /** Login attempts at an account from any address, by a digest of the account. */
+  String loginAttempts(String accountDigest) {
+    return prefix + "login-attempts:{" + accountDigest + "}";
+  }
+
+  /** Login attempts from an address at any account, by a digest of the address. */
+  String loginAttemptsFrom(String addressDigest) {
+    return prefix + "login-attempts-from:{" + addressDigest + "}";
   }
 
   private static String tagOf(String sessionId) {

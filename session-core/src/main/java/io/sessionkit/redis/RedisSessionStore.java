@@ -8,6 +8,7 @@ import io.sessionkit.RefreshRotation;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCheck;
 import io.sessionkit.SessionCreation;
+import io.sessionkit.SessionEnd;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStore;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A {@link SessionStore} on Redis, shared by every instance of a service.
@@ -131,7 +133,9 @@ public final class RedisSessionStore implements SessionStore {
             Long.toString(session.lastActiveAt().toEpochMilli()),
             draft.late() ? "1" : "0",
             Integer.toString(MAX_DEVICES_PER_USER),
-            Integer.toString(SessionPage.MAX_PAGE_SIZE));
+            Integer.toString(SessionPage.MAX_PAGE_SIZE),
+            tag,
+            keys.endsChannel());
     return switch ((String) result.get(0)) {
       case "created" ->
           SessionCreation.created(
@@ -253,7 +257,9 @@ public final class RedisSessionStore implements SessionStore {
             },
             now(),
             SessionIds.randomPart(sessionId),
-            "revoked");
+            "revoked",
+            sessionId,
+            keys.endsChannel());
     return ended.isEmpty()
         ? Optional.empty()
         : Optional.of(session(sessionId, ended.get(0), ended.get(1)));
@@ -274,7 +280,9 @@ public final class RedisSessionStore implements SessionStore {
             },
             now(),
             Long.toString(sessionLifetime.toMillis()),
-            Long.toString(asOf.toEpochMilli()));
+            Long.toString(asOf.toEpochMilli()),
+            userId,
+            keys.endsChannel());
     return Math.toIntExact(ended);
   }
 
@@ -305,7 +313,8 @@ public final class RedisSessionStore implements SessionStore {
             rotation.presentedTag(),
             rotation.nextHash(),
             rotation.sealedNext(),
-            Long.toString(rotation.grace().toMillis()));
+            Long.toString(rotation.grace().toMillis()),
+            keys.endsChannel());
     return switch ((String) result.get(0)) {
       case "rotated" ->
           RefreshRotation.Outcome.rotated(
@@ -369,6 +378,37 @@ public final class RedisSessionStore implements SessionStore {
       evicted.add(SessionJson.read(tag + result.get(i), (String) result.get(i + 1)));
     }
     return new Reclaimed(evicted, number(result.get(result.size() - 1)) > 0);
+  }
+
+  /**
+   * Subscribes to the channel on which this store's scripts announce every end (logout, revoke,
+   * eviction, revoke-all, refresh-token reuse), on a connection of its own that reconnects and
+   * resubscribes by itself. While Redis is unreachable at the start, it keeps trying in the
+   * background.
+   */
+  @Override
+  public AutoCloseable onEnds(Consumer<SessionEnd> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return redis.subscribe(keys.endsChannel(), message -> parseEnd(message).ifPresent(listener));
+  }
+
+  // "s <session id>" or "u <as of, ms> <user id>"; anything else is not ours and is ignored
+  static Optional<SessionEnd> parseEnd(String message) {
+    if (message.startsWith("s ") && SessionIds.isWellFormed(message.substring(2))) {
+      return Optional.of(SessionEnd.ofSession(message.substring(2)));
+    }
+    int space = message.indexOf(' ', 2);
+    if (message.startsWith("u ") && space > 2 && space < message.length() - 1) {
+      try {
+        return Optional.of(
+            SessionEnd.ofUser(
+                message.substring(space + 1),
+                Instant.ofEpochMilli(Long.parseLong(message.substring(2, space)))));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
@@ -453,13 +493,28 @@ public final class RedisSessionStore implements SessionStore {
      */
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri");
+      RedisURI parsed;
       try {
-        this.uri = RedisURI.create(uri);
+        parsed = RedisURI.create(uri);
       } catch (IllegalArgumentException e) {
+        // no cause: Lettuce's messages quote the whole URI, password included
         throw new IllegalArgumentException(
             "uri must be redis://host:port, rediss://host:port or redis-sentinel://host:port#master, but could not be parsed");
       }
+      String host = parsed.getHost();
+      // Lettuce reads redis://a:1,b:2 as one host named "a:1,b:2"
+      if (host != null && (host.contains(",") || (host.contains(":") && !isIpv6(host)))) {
+        throw new IllegalArgumentException(
+            "uri must name one host (redis://host:port); for a Redis Cluster give its nodes instead,"
+                + " for Sentinel use redis-sentinel://host:port,host:port#master");
+      }
+      this.uri = parsed;
       return this;
+    }
+
+    // an IPv6 literal has at least two colons; "host:port" read as a host has one
+    private static boolean isIpv6(String host) {
+      return host.indexOf(':') != host.lastIndexOf(':');
     }
 
     /**

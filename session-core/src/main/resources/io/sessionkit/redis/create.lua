@@ -7,6 +7,7 @@
 -- ARGV[6] refresh nonce hash   ARGV[7] tag key   ARGV[8] refresh generation   ARGV[9] most live
 -- sessions   ARGV[10] device tag   ARGV[11] created (ms)   ARGV[12] last activity (ms)
 -- ARGV[13] '1' when late   ARGV[14] most devices remembered   ARGV[15] most sessions evicted at once
+-- ARGV[16] the user's tag   ARGV[17] the channel for ends
 -- Returns {'created', new device (0/1), sessions evicted}, {'exists'} or {'ended'}.
 local now = now_ms()
 local member = ARGV[2]
@@ -62,6 +63,7 @@ if excess > 0 then
     keep_at_least(KEYS[6], until_ms - now)
     redis.call('HDEL', KEYS[3], victim)
     redis.call('ZREM', KEYS[2], victim)
+    redis.call('PUBLISH', ARGV[17], 's ' .. ARGV[16] .. victim)
     evicted = evicted + 1
   end
 end

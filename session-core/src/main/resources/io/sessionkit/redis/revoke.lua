@@ -3,7 +3,7 @@
 -- retry or late write stores it again.
 -- KEYS[1] the user's index   KEYS[2] the user's states   KEYS[3] the session   KEYS[4] its grace
 -- KEYS[5] its end marker
--- ARGV[2] member   ARGV[3] why it ended
+-- ARGV[2] member   ARGV[3] why it ended   ARGV[4] the session id   ARGV[5] the channel for ends
 -- Returns {session JSON, last activity (ms)} when it was live, else an empty array.
 local now = now_ms()
 local member = ARGV[2]
@@ -20,6 +20,7 @@ redis.call('HDEL', KEYS[2], member)
 redis.call('DEL', KEYS[3], KEYS[4])
 if keep > 0 then
   redis.call('SET', KEYS[5], ARGV[3], 'PX', int(keep))
+  redis.call('PUBLISH', ARGV[5], 's ' .. ARGV[4])
 end
 if json and state and ends and tonumber(ends) > now then
   return {json, int(state.active)}

@@ -6,12 +6,14 @@
 -- KEYS[1] the user's index   KEYS[2] the user's states   KEYS[3] the user's revoked queue
 -- KEYS[4] the user's logout-all marker
 -- ARGV[2] how long the marker is kept at least (ms): the longest a session may live
--- ARGV[3] when the user asked for it (ms, the asking instance's clock)
+-- ARGV[3] when the user asked for it (ms, the asking instance's clock)   ARGV[4] the user id
+-- ARGV[5] the channel for ends
 -- Returns how many live sessions were ended.
 local now = now_ms()
 local live = redis.call('ZCOUNT', KEYS[1], '(' .. int(now), '+inf')
 local keep = math.max(redis.call('PTTL', KEYS[1]), tonumber(ARGV[2]))
 redis.call('SET', KEYS[4], ARGV[3], 'PX', int(keep))
+redis.call('PUBLISH', ARGV[5], 'u ' .. ARGV[3] .. ' ' .. ARGV[4])
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if redis.call('EXISTS', KEYS[3]) == 0 then
     redis.call('RENAME', KEYS[1], KEYS[3])

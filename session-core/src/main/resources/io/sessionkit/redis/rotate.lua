@@ -5,6 +5,7 @@
 -- KEYS[5] its end marker
 -- ARGV[2] member   ARGV[3] session id   ARGV[4] presented generation   ARGV[5] presented nonce hash
 -- ARGV[6] presented tag (hex)   ARGV[7] next nonce hash   ARGV[8] sealed next nonce   ARGV[9] grace (ms)
+-- ARGV[10] the channel for ends
 -- Returns {'missing'}, {'invalid'}, {'reuse', json, active},
 -- {'rotated' | 'applied', generation, tag key, json, active}
 -- or {'grace', generation, tag key, json, active, sealed next nonce}.
@@ -55,6 +56,7 @@ if presented < state.gen
   redis.call('HDEL', KEYS[2], member)
   redis.call('DEL', KEYS[3], KEYS[4])
   redis.call('SET', KEYS[5], 'reuse', 'PX', int(math.max(state.exp - now, 1)))
+  redis.call('PUBLISH', ARGV[10], 's ' .. ARGV[3])
   return {'reuse', json, int(state.active)}
 end
 return {'invalid'}

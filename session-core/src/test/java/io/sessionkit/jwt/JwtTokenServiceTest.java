@@ -229,8 +229,8 @@ class JwtTokenServiceTest {
     // 64 bytes: long enough for HS512, so only the algorithm restriction can refuse it
     byte[] longSecret = "0123456789abcdef".repeat(4).getBytes(UTF_8);
     JwtTokenService longKeyService = serviceWith(SigningKey.hmacSha256("k1", longSecret)).build();
-    String hs256 = jws(Map.of("alg", "HS256", "kid", "k1"), claims(), "HmacSHA256", longSecret);
-    String hs512 = jws(Map.of("alg", "HS512", "kid", "k1"), claims(), "HmacSHA512", longSecret);
+    String hs256 = jws(typed("alg", "HS256", "kid", "k1"), claims(), "HmacSHA256", longSecret);
+    String hs512 = jws(typed("alg", "HS512", "kid", "k1"), claims(), "HmacSHA512", longSecret);
 
     assertThat(longKeyService.verify(hs256).status()).isEqualTo(Status.VALID);
     assertThat(longKeyService.verify(hs512).status()).isEqualTo(Status.BAD_SIGNATURE);
@@ -247,12 +247,115 @@ class JwtTokenServiceTest {
   @Test
   void handBuiltTokenWithAllClaimsSignedByOurKeyIsValid() throws Exception {
     // the baseline for the hand-built refusals below: only the one change makes them fail
-    String token = jws(Map.of("alg", "HS256", "kid", "k1"), claims(), "HmacSHA256", SECRET);
+    String token = jws(typed("alg", "HS256", "kid", "k1"), claims(), "HmacSHA256", SECRET);
 
     TokenVerification verification = service.verify(token);
 
     assertThat(verification.status()).isEqualTo(Status.VALID);
     assertThat(verification.claims().orElseThrow().roles()).containsExactly("user");
+  }
+
+  // ---- hardening (RFC 8725, RFC 9068): each refused token differs from the valid one above in one
+  // way
+
+  @Test
+  void issuedTokensAreTypedAsAccessTokens() throws Exception {
+    String token = service.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value();
+
+    assertThat(decodeJson(token.substring(0, token.indexOf('.')))).containsEntry("typ", "at+jwt");
+  }
+
+  static Stream<Named<Map<String, Object>>> headersThatAreNotOurs() {
+    Map<String, Object> untyped = new LinkedHashMap<>(Map.of("alg", "HS256", "kid", "k1"));
+    Map<String, Object> plainJwt = typed("alg", "HS256", "kid", "k1");
+    plainJwt.put("typ", "JWT");
+    return Stream.of(
+        Named.of("no typ", untyped),
+        Named.of("typ JWT", plainJwt),
+        Named.of("b64 false", typed("alg", "HS256", "kid", "k1", "b64", false)),
+        Named.of("zip DEF", typed("alg", "HS256", "kid", "k1", "zip", "DEF")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("headersThatAreNotOurs")
+  void aTokenSignedByOurKeyWithAHeaderWeNeverWriteIsRefused(Map<String, Object> header)
+      throws Exception {
+    String token = jws(header, claims(), "HmacSHA256", SECRET);
+
+    assertThat(service.verify(token).isValid()).isFalse();
+  }
+
+  @Test
+  void theMediaTypeFormOfTheAccessTokenTypeIsAccepted() throws Exception {
+    Map<String, Object> header = typed("alg", "HS256", "kid", "k1");
+    header.put("typ", "application/AT+JWT");
+
+    assertThat(service.verify(jws(header, claims(), "HmacSHA256", SECRET)).isValid()).isTrue();
+  }
+
+  @Test
+  void aTokenIssuedInTheFutureBeyondTheSkewIsRefused() throws Exception {
+    Map<String, Object> withinSkew = claims();
+    withinSkew.put("iat", START.plus(SKEW).getEpochSecond());
+    withinSkew.put("exp", START.plus(SKEW).plus(LIFETIME).getEpochSecond());
+    Map<String, Object> beyond = claims();
+    beyond.put("iat", START.plus(SKEW).plusSeconds(2).getEpochSecond());
+    beyond.put("exp", START.plus(SKEW).plusSeconds(2).plus(LIFETIME).getEpochSecond());
+
+    assertThat(
+            service
+                .verify(jws(typed("alg", "HS256", "kid", "k1"), withinSkew, "HmacSHA256", SECRET))
+                .isValid())
+        .isTrue();
+    assertThat(
+            service
+                .verify(jws(typed("alg", "HS256", "kid", "k1"), beyond, "HmacSHA256", SECRET))
+                .status())
+        .isEqualTo(Status.MALFORMED);
+  }
+
+  @Test
+  void aTokenThatLivesLongerThanThisServiceIssuesIsRefused() throws Exception {
+    Map<String, Object> tenYears = claims();
+    tenYears.put("exp", START.plus(Duration.ofDays(3650)).getEpochSecond());
+    Map<String, Object> lifetimePlusSkew = claims();
+    lifetimePlusSkew.put("exp", START.plus(LIFETIME).plus(SKEW).getEpochSecond());
+
+    assertThat(
+            service
+                .verify(jws(typed("alg", "HS256", "kid", "k1"), tenYears, "HmacSHA256", SECRET))
+                .status())
+        .isEqualTo(Status.MALFORMED);
+    assertThat(
+            service
+                .verify(
+                    jws(typed("alg", "HS256", "kid", "k1"), lifetimePlusSkew, "HmacSHA256", SECRET))
+                .isValid())
+        .isTrue();
+  }
+
+  @Test
+  void aConfiguredAudienceIsWrittenAndRequired() throws Exception {
+    JwtTokenService withAudience = serviceWith(KEY).audience("orders-api").build();
+    String issued = withAudience.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value();
+    Map<String, Object> otherAudience = claims();
+    otherAudience.put("aud", "billing-api");
+
+    assertThat(withAudience.verify(issued).isValid()).isTrue();
+    assertThat(decodeJson(issued.split("\\.")[1]).get("aud").toString()).contains("orders-api");
+    assertThat(
+            withAudience
+                .verify(jws(typed("alg", "HS256", "kid", "k1"), claims(), "HmacSHA256", SECRET))
+                .status())
+        .isEqualTo(Status.MALFORMED);
+    assertThat(
+            withAudience
+                .verify(
+                    jws(typed("alg", "HS256", "kid", "k1"), otherAudience, "HmacSHA256", SECRET))
+                .status())
+        .isEqualTo(Status.MALFORMED);
+    assertThatThrownBy(() -> JwtTokenService.builder().audience(" "))
+        .hasMessage("audience must not be blank");
   }
 
   // ---- malformed input ----
@@ -463,9 +566,9 @@ class JwtTokenServiceTest {
     assertThatThrownBy(() -> JwtTokenService.builder().clockSkew(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("clockSkew must be >= 0, but was PT-1S");
-    assertThatThrownBy(() -> JwtTokenService.builder().clockSkew(Duration.ofDays(2)))
+    assertThatThrownBy(() -> JwtTokenService.builder().clockSkew(Duration.ofMinutes(6)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("clockSkew must be <= PT24H, but was PT48H");
+        .hasMessage("clockSkew must be <= PT5M, but was PT6M");
     assertThat(serviceWith(KEY).clockSkew(Duration.ZERO).build().accessTokenLifetime())
         .isEqualTo(LIFETIME);
   }
@@ -574,6 +677,16 @@ class JwtTokenServiceTest {
   private static Session session(Set<String> roles, Instant expiresAt) {
     return new Session(
         "session-1", "alice", roles, START, START, expiresAt, Duration.ZERO, "", "", Map.of());
+  }
+
+  /** A header with {@code typ: at+jwt} and these fields. */
+  private static Map<String, Object> typed(Object... fields) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("typ", "at+jwt");
+    for (int i = 0; i < fields.length; i += 2) {
+      header.put((String) fields[i], fields[i + 1]);
+    }
+    return header;
   }
 
   /** The claims of a token issued at START, as a mutable map for tests to break. */

@@ -11,18 +11,20 @@ class InMemoryLoginThrottleTest extends LoginThrottleContract {
 
   @Override
   protected LoginThrottle createThrottle(MutableClock clock) {
-    return InMemoryLoginThrottle.create(clock, MAX_FAILURES, WINDOW);
+    return InMemoryLoginThrottle.create(clock, LIMITS);
   }
 
   @Test
   void attemptsAreAllowedAgainOnceTheWindowHasPassed() {
-    String key = newKey();
-    for (int i = 0; i < MAX_FAILURES; i++) {
-      throttle.recordFailure(key);
+    String account = newAccount();
+    String address = newAddress();
+    for (int i = 0; i <= LIMITS.perAccountAndAddress(); i++) {
+      throttle.attempt(account, address);
     }
+    assertThat(throttle.attempt(account, address).allowed()).isFalse();
 
     clock.advance(WINDOW);
 
-    assertThat(throttle.check(key).allowed()).isTrue();
+    assertThat(throttle.attempt(account, address).allowed()).isTrue();
   }
 }

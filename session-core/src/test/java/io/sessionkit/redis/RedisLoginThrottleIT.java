@@ -9,6 +9,7 @@ import io.sessionkit.LoginThrottleContract;
 import io.sessionkit.testing.MutableClock;
 import io.sessionkit.testing.RedisExtension;
 import io.sessionkit.testing.RedisServer;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class RedisLoginThrottleIT extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(MutableClock clock) {
     store = RedisSessionStore.builder().uri(uri).clock(clock).build();
-    return RedisLoginThrottle.sharing(store, MAX_FAILURES, WINDOW);
+    return RedisLoginThrottle.sharing(store, LIMITS);
   }
 
   @AfterEach
@@ -36,31 +37,45 @@ class RedisLoginThrottleIT extends LoginThrottleContract {
     store.close();
   }
 
+  @Override
+  protected void settle() throws Exception {
+    // successes are sent without waiting: a PING on the same connection comes back after them
+    store.ping();
+  }
+
   @Test
-  void theCounterKeyHasTheWindowAsItsTtlAndNamesNoUser() {
-    String key = newKey();
-    throttle.recordFailure(key);
+  void theCountersHaveTheWindowAsTheirTtlAndNameNoUserOrAddress() {
+    throttle.attempt("alice", "198.51.100.77");
 
     RedisClient client = RedisClient.create(uri);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      String redisKey = ((RedisLoginThrottle) throttle).key(key);
-      assertThat(redisKey).startsWith("login-failures:").doesNotContain("alice");
-      assertThat(connection.sync().pttl(redisKey))
-          .isBetween(WINDOW.toMillis() - 5_000, WINDOW.toMillis());
+      var redis = connection.sync();
+      String account = RedisLoginThrottle.digest("alice");
+      String address = RedisLoginThrottle.digest("198.51.100.77");
+      for (String key :
+          List.of(
+              "login-attempts:{" + account + "}:" + address,
+              "login-attempts:{" + account + "}",
+              "login-attempts-from:{" + address + "}")) {
+        assertThat(redis.get(key)).as(key).isEqualTo("1");
+        assertThat(redis.pttl(key)).as(key).isBetween(WINDOW.toMillis() - 5_000, WINDOW.toMillis());
+        assertThat(key).doesNotContain("alice", "198.51");
+      }
     } finally {
       client.shutdown();
     }
   }
 
   @Test
-  void anUnreachableRedisLetsAttemptsThrough() {
+  void anUnreachableRedisStillThrottlesOnThisInstance() {
     try (RedisServer down = RedisServer.startLocal();
         RedisSessionStore broken = RedisSessionStore.builder().uri(down.uri()).build()) {
-      LoginThrottle brokenThrottle = RedisLoginThrottle.sharing(broken, 1, WINDOW);
+      LoginThrottle brokenThrottle =
+          RedisLoginThrottle.sharing(broken, new LoginThrottle.Limits(1, 10, 10, WINDOW));
       down.stop();
 
-      assertThat(brokenThrottle.recordFailure("k").allowed()).isTrue();
-      assertThat(brokenThrottle.check("k").allowed()).isTrue();
+      assertThat(brokenThrottle.attempt("k", "a").allowed()).isTrue();
+      assertThat(brokenThrottle.attempt("k", "a").allowed()).isFalse();
     }
   }
 }

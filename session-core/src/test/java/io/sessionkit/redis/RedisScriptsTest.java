@@ -38,7 +38,7 @@ class RedisScriptsTest {
   private static final Set<String> READ_ONLY = Set.of("find", "list", "reclaim_pending");
 
   // commands whose first argument is not a key
-  private static final Set<String> KEYLESS = Set.of("TIME");
+  private static final Set<String> KEYLESS = Set.of("TIME", "PUBLISH");
 
   private static final Pattern CALL =
       Pattern.compile("redis\\.p?call\\(\\s*'([A-Za-z]+)'\\s*(?:,\\s*([^,)]+))?");

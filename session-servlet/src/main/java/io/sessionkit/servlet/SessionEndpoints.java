@@ -8,6 +8,7 @@ import io.sessionkit.Refresh;
 import io.sessionkit.RefreshToken;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
+import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.TokenClaims;
 import jakarta.servlet.Filter;
@@ -77,6 +78,7 @@ public final class SessionEndpoints implements Filter {
   private static final Logger log = LoggerFactory.getLogger(SessionEndpoints.class);
 
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final Pattern PAGE_CURSOR = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private final SessionManager manager;
   private final String basePath;
@@ -142,7 +144,7 @@ public final class SessionEndpoints implements Filter {
       switch (e.kind) {
         case LOGOUT -> logout(request, response, caller.get());
         case LOGOUT_ALL -> logoutAll(request, response, caller.get());
-        case SESSIONS -> sessions(response, caller.get());
+        case SESSIONS -> sessions(request, response, caller.get());
         case SESSION ->
             revoke(request, response, caller.get(), Objects.requireNonNull(e.sessionId));
         case REFRESH -> throw new IllegalStateException("refresh is answered above");
@@ -318,73 +320,77 @@ public final class SessionEndpoints implements Filter {
   }
 
   /**
-   * The caller's sessions, oldest first. While the store is unreachable in JWT-only mode, the
-   * answer says {@code "redis_available": false} and lists only the caller's session: as the store
-   * last confirmed it if it did during this request, else with only {@code session_id} and {@code
-   * current} known and the other fields null.
+   * A page of the caller's sessions, newest first; {@code ?after=<next>} asks for the page after
+   * one whose answer had {@code "next"}. While the store is unreachable in JWT-only mode, the answer
+   * says {@code "redis_available": false} and lists only the caller's session, with only {@code
+   * session_id} and {@code current} known and the other fields null.
    */
-  private void sessions(HttpServletResponse response, Authentication caller) throws IOException {
+  private void sessions(
+      HttpServletRequest request, HttpServletResponse response, Authentication caller)
+      throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
-    List<Map<String, @Nullable Object>> sessions = new ArrayList<>();
-    boolean storeAvailable;
+    Optional<String> after = Optional.ofNullable(request.getParameter("after"));
+    if (after.isPresent() && !PAGE_CURSOR.matcher(after.get()).matches()) {
+      Responses.badRequest(response, "after must be the \"next\" of an earlier answer");
+      return;
+    }
+    Map<String, Object> body;
     try {
-      for (Session session : manager.sessions(claims.userId())) {
-        sessions.add(describe(session, claims.sessionId()));
-      }
-      storeAvailable = true;
+      body =
+          sessionList(
+              manager.sessions(claims.userId(), after, SessionPage.MAX_PAGE_SIZE),
+              Optional.of(claims.sessionId()),
+              true);
     } catch (SessionStoreUnavailableException e) {
       if (manager.fallbackMode() == FallbackMode.DENY) {
         throw e;
       }
-      storeAvailable = false;
-      sessions.clear();
-      sessions.add(
-          caller
-              .session()
-              .map(s -> describe(s, claims.sessionId()))
-              .orElseGet(() -> fromClaims(claims)));
+      body = listBody(List.of(fromClaims(claims)), 1, false, Optional.empty());
     }
-    Responses.ok(response, listBody(sessions, storeAvailable));
+    Responses.ok(response, body);
   }
 
   /**
-   * The body that {@code GET {base}/sessions} answers, for these sessions: for hosts that show the
-   * same shape elsewhere, such as an operator's view of another user's sessions. Each item is
-   * {@code session_id}, {@code created_at}, {@code last_active_at}, {@code expires_at} (ISO-8601
-   * UTC), {@code ip}, {@code user_agent} and {@code current}.
+   * The body that {@code GET {base}/sessions} answers, for a page of sessions: for hosts that show
+   * the same shape elsewhere, such as an operator's view of another user's sessions. {@code
+   * active_sessions} is the user's number of live sessions, {@code sessions} the page's sessions in
+   * its order, each with {@code session_id}, {@code created_at}, {@code last_active_at}, {@code
+   * expires_at} (ISO-8601 UTC), {@code ip}, {@code user_agent} and {@code current}; {@code next},
+   * present when there are more, is the cursor for the next page.
    *
-   * @param sessions the sessions, in the order to list them ({@link SessionManager#sessions} gives
-   *     oldest first)
-   * @param currentSessionId the id to mark {@code "current": true}; an id that none of them has
-   *     marks none
+   * @param page the sessions, from {@link SessionManager#sessions(String, Optional, int)}
+   * @param currentSessionId the id to mark {@code "current": true}; empty (an operator's view) or an
+   *     id that none of them has marks none
    * @param storeAvailable the {@code redis_available} value
-   * @return an unmodifiable map, in field order, of {@code active_sessions}, {@code
-   *     redis_available} and {@code sessions}, holding only strings, numbers, booleans, lists and
+   * @return an unmodifiable map, in field order, holding only strings, numbers, booleans, lists and
    *     maps, ready for any JSON mapper
    */
   public static Map<String, Object> sessionList(
-      List<Session> sessions, String currentSessionId, boolean storeAvailable) {
-    Objects.requireNonNull(sessions, "sessions");
+      SessionPage page, Optional<String> currentSessionId, boolean storeAvailable) {
+    Objects.requireNonNull(page, "page");
     Objects.requireNonNull(currentSessionId, "currentSessionId");
-    List<Map<String, @Nullable Object>> items = new ArrayList<>(sessions.size());
-    for (Session session : sessions) {
-      items.add(
-          describe(
-              Objects.requireNonNull(session, "sessions must not contain null"), currentSessionId));
+    List<Map<String, @Nullable Object>> items = new ArrayList<>(page.sessions().size());
+    for (Session session : page.sessions()) {
+      items.add(describe(session, currentSessionId));
     }
-    return listBody(items, storeAvailable);
+    return listBody(items, page.liveCount(), storeAvailable, page.next());
   }
 
   private static Map<String, Object> listBody(
-      List<Map<String, @Nullable Object>> items, boolean storeAvailable) {
+      List<Map<String, @Nullable Object>> items,
+      int liveCount,
+      boolean storeAvailable,
+      Optional<String> next) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("active_sessions", items.size());
+    body.put("active_sessions", liveCount);
     body.put("redis_available", storeAvailable);
     body.put("sessions", List.copyOf(items));
+    next.ifPresent(cursor -> body.put("next", cursor));
     return Collections.unmodifiableMap(body);
   }
 
-  private static Map<String, @Nullable Object> describe(Session session, String currentSessionId) {
+  private static Map<String, @Nullable Object> describe(
+      Session session, Optional<String> currentSessionId) {
     // LinkedHashMap: the fields keep the documented order, and fromClaims needs null values
     Map<String, @Nullable Object> item = new LinkedHashMap<>();
     item.put("session_id", session.id());
@@ -393,7 +399,7 @@ public final class SessionEndpoints implements Filter {
     item.put("expires_at", iso(session.expiresAt()));
     item.put("ip", session.clientIp());
     item.put("user_agent", session.userAgent());
-    item.put("current", session.id().equals(currentSessionId));
+    item.put("current", currentSessionId.filter(session.id()::equals).isPresent());
     return Collections.unmodifiableMap(item);
   }
 
