@@ -14,9 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>The tag lets a store keep all of a user's data under keys it can name from the session id
  * alone, in one Redis Cluster hash slot, so multi-key scripts stay atomic on a cluster. 96 bits
- * make two users sharing a tag as unlikely as guessing a random 96-bit value. The tag is an unkeyed
- * hash: sessions with the same tag belong to the same user, and whoever can guess a user id can
- * confirm the guess against a session id offline.
+ * make two users sharing a tag as unlikely as guessing a random 96-bit value. See {@link UserTags}
+ * for what an unkeyed tag reveals, and the keyed kind.
  */
 public final class SessionIds {
 
@@ -29,18 +28,21 @@ public final class SessionIds {
 
   private SessionIds() {}
 
-  /** A new session id for the user. */
-  public static String newSessionId(String userId, SecureRandom random) {
+  /** A new session id for the user, whose tag {@code tags} makes. */
+  public static String newSessionId(String userId, UserTags tags, SecureRandom random) {
     byte[] bytes = new byte[RANDOM_BYTES];
     random.nextBytes(bytes);
-    return userTag(userId) + BASE64URL.encodeToString(bytes);
+    return tags.of(userId) + BASE64URL.encodeToString(bytes);
   }
 
-  /** The tag that every session id of this user starts with. */
+  /** A new session id for the user, with an unkeyed tag. */
+  public static String newSessionId(String userId, SecureRandom random) {
+    return newSessionId(userId, UserTags.unkeyed(), random);
+  }
+
+  /** The unkeyed tag that every session id of this user starts with (see {@link UserTags}). */
   public static String userTag(String userId) {
-    return BASE64URL
-        .encodeToString(sha256(userId.getBytes(StandardCharsets.UTF_8)))
-        .substring(0, TAG_LENGTH);
+    return UserTags.unkeyed().of(userId);
   }
 
   /** Whether the string has the form of a session id (it may still name no session). */

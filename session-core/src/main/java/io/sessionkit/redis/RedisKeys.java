@@ -1,6 +1,7 @@
 package io.sessionkit.redis;
 
 import io.sessionkit.internal.SessionIds;
+import io.sessionkit.internal.UserTags;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,13 +15,15 @@ final class RedisKeys {
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private final String prefix;
+  private final UserTags tags;
 
-  private RedisKeys(String prefix) {
+  private RedisKeys(String prefix, UserTags tags) {
     this.prefix = prefix;
+    this.tags = tags;
   }
 
-  static RedisKeys of(Optional<String> namespace) {
-    return new RedisKeys(namespace.map(n -> n + ":").orElse(""));
+  static RedisKeys of(Optional<String> namespace, UserTags tags) {
+    return new RedisKeys(namespace.map(n -> n + ":").orElse(""), tags);
   }
 
   /** {@code namespace}, when it may prefix key names. */
@@ -84,7 +87,7 @@ final class RedisKeys {
 
   /** The user's activity feed. */
   String activity(String userId) {
-    return prefix + "activity:{" + SessionIds.userTag(userId) + "}:" + userId;
+    return prefix + "activity:{" + tags.of(userId) + "}:" + userId;
   }
 
   /** Login attempts at an account from one address, by digests of both. */

@@ -14,6 +14,7 @@ import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStore;
 import io.sessionkit.internal.Require;
 import io.sessionkit.internal.SessionIds;
+import io.sessionkit.internal.UserTags;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class RedisSessionStore implements SessionStore {
 
   private final RedisBackend redis;
   private final RedisKeys keys;
+  private final UserTags tags;
   private final Optional<Clock> clock;
   private final SecureRandom random = new SecureRandom();
 
@@ -71,7 +73,8 @@ public final class RedisSessionStore implements SessionStore {
     this.redis =
         new RedisBackend(
             b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
-    this.keys = RedisKeys.of(b.namespace);
+    this.tags = b.tags;
+    this.keys = RedisKeys.of(b.namespace, b.tags);
     this.clock = Optional.ofNullable(b.clock);
   }
 
@@ -84,7 +87,7 @@ public final class RedisSessionStore implements SessionStore {
   public String newSessionId(String userId) {
     Objects.requireNonNull(userId, "userId");
     synchronized (random) {
-      return SessionIds.newSessionId(userId, random);
+      return SessionIds.newSessionId(userId, tags, random);
     }
   }
 
@@ -93,7 +96,7 @@ public final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(draft, "draft");
     Require.atLeast(maxSessionsPerUser, 0, "maxSessionsPerUser");
     Session session = draft.session();
-    String tag = SessionIds.userTag(session.userId());
+    String tag = tags.of(session.userId());
     if (!SessionIds.tagOf(session.id()).equals(Optional.of(tag))) {
       throw new IllegalArgumentException(
           "session id "
@@ -170,7 +173,7 @@ public final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(minInterval, "minInterval");
     Optional<String> tag = SessionIds.tagOf(sessionId);
     // a session id copied into a token of another user does not authenticate that user
-    if (tag.isEmpty() || !tag.get().equals(SessionIds.userTag(userId))) {
+    if (tag.isEmpty() || !tag.get().equals(tags.of(userId))) {
       return SessionCheck.ended();
     }
     List<Object> live =
@@ -194,7 +197,7 @@ public final class RedisSessionStore implements SessionStore {
       throw new IllegalArgumentException(
           "limit must be between 1 and " + SessionPage.MAX_PAGE_SIZE + ", but was " + limit);
     }
-    String tag = SessionIds.userTag(userId);
+    String tag = tags.of(userId);
     Optional<PageCursor> cursor = after.flatMap(PageCursor::parse);
     if (after.isPresent() && cursor.isEmpty()) {
       return SessionPage.empty();
@@ -270,7 +273,7 @@ public final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(asOf, "asOf");
     Require.notNegative(sessionLifetime, "sessionLifetime");
-    String tag = SessionIds.userTag(userId);
+    String tag = tags.of(userId);
     Long ended =
         redis.run(
             REVOKE_ALL,
@@ -343,7 +346,7 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public Reclaimed reclaim(String userId) {
     Objects.requireNonNull(userId, "userId");
-    String tag = SessionIds.userTag(userId);
+    String tag = tags.of(userId);
     String[] queues = {keys.evicted(tag), keys.revoked(tag)};
     List<Object> pending =
         redis.run(
@@ -480,6 +483,7 @@ public final class RedisSessionStore implements SessionStore {
     private RedisURI uri;
     private Clock clock;
     private Optional<String> namespace = Optional.empty();
+    private UserTags tags = UserTags.unkeyed();
     private Duration commandTimeout = Duration.ofMillis(500);
     private Duration connectTimeout = Duration.ofSeconds(1);
     private int failureThreshold = 2;
@@ -525,6 +529,18 @@ public final class RedisSessionStore implements SessionStore {
     public Builder namespace(String namespace) {
       this.namespace =
           Optional.of(RedisKeys.requireValidNamespace(Objects.requireNonNull(namespace)));
+      return this;
+    }
+
+    /**
+     * Makes each session id's user tag an HMAC of the user id under {@code secret} instead of a
+     * plain hash, so that session ids neither link a user's sessions nor confirm a guessed user id
+     * without the secret. Every instance must use the same secret, and it must not change while
+     * sessions live (that would orphan them). At least 32 bytes; never in a message. Default: an
+     * unkeyed tag (see {@code docs/SECURITY.md}).
+     */
+    public Builder userTagSecret(byte[] secret) {
+      this.tags = UserTags.keyed(secret);
       return this;
     }
 

@@ -252,6 +252,43 @@ class RedisSessionStoreIT extends SessionStoreContract {
   }
 
   @Test
+  void withAKeyedTagEverythingWorksAndNoKeyShowsTheUnkeyedTag() {
+    byte[] secret =
+        "a-tag-secret-of-at-least-32-bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (SessionStore keyed =
+        RedisSessionStore.builder().uri(uri).clock(clock).userTagSecret(secret).build()) {
+      String user = newUser();
+      Session first = newSessionOn(keyed, user);
+      Session second = newSessionOn(keyed, user);
+      keyed.create(asNew(heldOfSession(first), false), 0);
+      keyed.create(asNew(heldOfSession(second), false), 0);
+
+      assertThat(first.id().substring(0, 16))
+          .isEqualTo(second.id().substring(0, 16))
+          .isNotEqualTo(SessionIds.userTag(user));
+      assertThat(keyed.touch(user, first.id(), Duration.ZERO).isLive()).isTrue();
+      assertThat(keyed.list(user, Optional.empty(), 10).sessions()).hasSize(2);
+      assertThat(keysOf(user)).isEmpty();
+      assertThat(keyed.revokeAll(user, clock.instant(), LIFETIME)).isEqualTo(2);
+    }
+  }
+
+  private Session newSessionOn(SessionStore on, String user) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return new Session(
+        on.newSessionId(user),
+        user,
+        Set.of("USER"),
+        now,
+        now,
+        now.plus(LIFETIME),
+        Duration.ZERO,
+        "",
+        BROWSER,
+        Map.of());
+  }
+
+  @Test
   void anInstanceWhoseClockIsFortyMinutesAheadEndsNoLiveSessionOfOthers() {
     // both stores on Redis's own clock, as in production; only the callers' clocks differ
     try (SessionStore onTime = RedisSessionStore.builder().uri(uri).build();
