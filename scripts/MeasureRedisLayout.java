@@ -263,7 +263,8 @@ public final class MeasureRedisLayout {
   static Map<String, String> scriptNames(RedisCommands<String, String> cli) throws Exception {
     Map<String, String> names = new TreeMap<>();
     for (String name : List.of("create", "find", "touch", "list", "revoke", "revoke_all",
-        "rotate", "reclaim_pending", "reclaim", "activity_record", "throttle")) {
+        "rotate", "reclaim_pending", "reclaim", "activity_record", "throttle",
+        "throttle_succeeded")) {
       String body = new String(MeasureRedisLayout.class.getClassLoader()
           .getResourceAsStream("io/sessionkit/redis/" + name + ".lua").readAllBytes(),
           StandardCharsets.UTF_8);
@@ -283,7 +284,10 @@ public final class MeasureRedisLayout {
     try (RedisSessionStore store = RedisSessionStore.builder().uri(uri).build();
         SessionManager manager =
             manager(store, b -> b.listener(RedisActivityLog.sharing(store, 50, Duration.ofDays(7))))) {
-      LoginThrottle throttle = RedisLoginThrottle.sharing(store, 5, Duration.ofMinutes(1));
+
+      LoginThrottle throttle =
+          RedisLoginThrottle.sharing(store, LoginThrottle.Limits.of(5, Duration.ofMinutes(1)));
+      ActivityLog feed = RedisActivityLog.sharing(store, 50, Duration.ofDays(7));
       String user = "round-trips";
       // warm every script up, so that no NOSCRIPT retry is counted
       Login warm = manager.login(user, Set.of("USER"), new ClientInfo("", BROWSER));
@@ -292,8 +296,9 @@ public final class MeasureRedisLayout {
       manager.sessions(user);
       manager.logout(warm.session().id(), ClientInfo.unknown());
       manager.logoutAll(user, ClientInfo.unknown());
-      throttle.check("k");
-      throttle.recordFailure("k");
+      throttle.attempt("k", "a");
+      throttle.succeeded("k", "a");
+      feed.record(failedLogin(user));
       for (int i = 0; i < 10; i++) {
         manager.login(user, Set.of("USER"), new ClientInfo("", BROWSER));
       }
@@ -301,14 +306,14 @@ public final class MeasureRedisLayout {
 
       Map<String, List<String>> seen = new LinkedHashMap<>();
       Login[] login = new Login[1];
-      seen.put("login (throttle check, create, activity feed)", monitor(port, () -> {
-        throttle.check("round-trips|203.0.113.1");
+      seen.put("login (throttle attempt, create; then activity feed, throttle success)", monitor(port, () -> {
+        throttle.attempt(user, "203.0.113.1");
         login[0] = manager.login(user, Set.of("USER"), new ClientInfo("203.0.113.1", BROWSER));
-        throttle.reset("round-trips|203.0.113.1");
+        throttle.succeeded(user, "203.0.113.1");
       }));
-      seen.put("failed login (throttle check and count)", monitor(port, () -> {
-        throttle.check("round-trips|203.0.113.2");
-        throttle.recordFailure("round-trips|203.0.113.2");
+      seen.put("failed login (throttle attempt; then activity feed)", monitor(port, () -> {
+        throttle.attempt(user, "203.0.113.2");
+        feed.record(failedLogin(user));
       }));
       seen.put("authenticate", monitor(port, () -> manager.authenticate(login[0].accessToken().value())));
       Refresh[] refresh = new Refresh[1];
@@ -320,6 +325,11 @@ public final class MeasureRedisLayout {
       System.out.printf("%n== Commands each operation sends (MONITOR; scripts' own calls not counted)%n");
       seen.forEach((op, commands) -> System.out.printf("%-50s %d: %s%n", op, commands.size(), commands));
     }
+  }
+
+  static io.sessionkit.ActivityEntry failedLogin(String user) {
+    return new io.sessionkit.ActivityEntry(user, io.sessionkit.ActivityEntry.Type.LOGIN_FAILED,
+        java.time.Instant.now(), "203.0.113.2", BROWSER, Optional.empty());
   }
 
   static List<String> monitor(int port, Runnable operation) throws Exception {
