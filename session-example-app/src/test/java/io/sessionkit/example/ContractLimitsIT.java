@@ -3,6 +3,7 @@ package io.sessionkit.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.spring.SessionKitAutoConfiguration;
+import io.sessionkit.testing.RedisExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class ContractLimitsIT extends ContractSupport {
   /** The app's clock: real time plus an offset that only tests change. */
   static final ShiftedClock CLOCK = new ShiftedClock();
 
-  @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
@@ -71,18 +72,17 @@ class ContractLimitsIT extends ContractSupport {
     assertThat(login.status()).isEqualTo(200);
     assertError(first.get(AUTH + "/me"), 401, "unauthorized");
     assertError(first.post(AUTH + "/refresh", null), 401, "unauthorized");
-    JsonNode list = third.get(AUTH + "/sessions").json();
+    JsonNode list = json(third.get(AUTH + "/sessions"));
     assertThat(list.get("active_sessions").asInt()).isEqualTo(2);
     assertThat(ContractIT.list(list.get("sessions")))
         .extracting(s -> s.get("user_agent").asString())
         .containsExactly("second", "third");
     assertThat(second.get(AUTH + "/me").status()).isEqualTo(200);
     assertThat(
-            REDIS
-                .cli()
+            cli(REDIS)
                 .zcard(
-                    ContractIT.scan(REDIS.cli(), "user-sessions:*").stream()
-                        .filter(k -> k.endsWith(login.json().get("user").get("id").asString()))
+                    ContractIT.scan(cli(REDIS), "user-sessions:*").stream()
+                        .filter(k -> k.endsWith(json(login).get("user").get("id").asString()))
                         .findFirst()
                         .orElseThrow()))
         .isEqualTo(2);
@@ -151,10 +151,10 @@ class ContractLimitsIT extends ContractSupport {
     assertError(client().get(AUTH + "/me", "Authorization", bearer(access)), 401, "unauthorized");
     ApiClient owner = client().userAgent("owner");
     owner.loggedIn(username, PASSWORD);
-    assertThat(ContractIT.list(owner.get(AUTH + "/sessions").json().get("sessions")))
+    assertThat(ContractIT.list(json(owner.get(AUTH + "/sessions")).get("sessions")))
         .extracting(s -> s.get("session_id").asString())
         .doesNotContain(sessionId);
-    assertThat(ContractIT.list(owner.get(AUTH + "/activity").json().get("events")))
+    assertThat(ContractIT.list(json(owner.get(AUTH + "/activity")).get("events")))
         .extracting(e -> e.get("type").asString())
         .contains("refresh_reuse_detected");
   }
