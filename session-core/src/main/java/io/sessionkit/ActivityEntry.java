@@ -64,42 +64,30 @@ public record ActivityEntry(
    * (refreshes).
    */
   public static Optional<ActivityEntry> of(SessionEvent event) {
-    Type type;
-    switch (event.type()) {
-      case CREATED:
-        type = Type.LOGIN;
-        break;
-      case NEW_DEVICE_LOGIN:
-        type = Type.NEW_DEVICE_LOGIN;
-        break;
-      case EVICTED:
-        type = Type.SESSION_EVICTED;
-        break;
-      case REFRESH_REUSE_DETECTED:
-        type = Type.REFRESH_REUSE_DETECTED;
-        break;
-      case REVOKED:
-        switch (event.reason().orElseThrow()) {
-          case LOGOUT:
-            type = Type.LOGOUT;
-            break;
-          case LOGOUT_ALL:
-            type = Type.LOGOUT_ALL;
-            break;
-          default:
-            type = Type.SESSION_REVOKED;
-        }
-        break;
-      default:
-        return Optional.empty();
-    }
-    return Optional.of(
-        new ActivityEntry(
-            event.userId(),
-            type,
-            event.at(),
-            event.client().ip(),
-            event.client().userAgent(),
-            Optional.of(event.sessionId())));
+    // switch expressions: a new event type or reason does not compile until it is mapped here
+    Optional<Type> type =
+        switch (event.type()) {
+          case CREATED -> Optional.of(Type.LOGIN);
+          case NEW_DEVICE_LOGIN -> Optional.of(Type.NEW_DEVICE_LOGIN);
+          case EVICTED -> Optional.of(Type.SESSION_EVICTED);
+          case REFRESH_REUSE_DETECTED -> Optional.of(Type.REFRESH_REUSE_DETECTED);
+          case REVOKED ->
+              Optional.of(
+                  switch (event.reason().orElseThrow()) {
+                    case LOGOUT -> Type.LOGOUT;
+                    case LOGOUT_ALL -> Type.LOGOUT_ALL;
+                    case REVOKED, REFRESH_REUSE -> Type.SESSION_REVOKED;
+                  });
+          case REFRESHED -> Optional.empty();
+        };
+    return type.map(
+        t ->
+            new ActivityEntry(
+                event.userId(),
+                t,
+                event.at(),
+                event.client().ip(),
+                event.client().userAgent(),
+                Optional.of(event.sessionId())));
   }
 }
