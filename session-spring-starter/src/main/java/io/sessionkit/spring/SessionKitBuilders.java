@@ -1,6 +1,8 @@
 package io.sessionkit.spring;
 
+import io.sessionkit.ActivityLog;
 import io.sessionkit.AuthenticationListener;
+import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionListener;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
@@ -16,8 +18,10 @@ import io.sessionkit.servlet.SessionCookies;
 import io.sessionkit.servlet.SessionEndpoints;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -194,6 +198,32 @@ final class SessionKitBuilders {
             "raise sessionkit.idle-timeout, lower sessionkit.touch-interval, or set"
                 + " sessionkit.idle-timeout=0 to turn the idle timeout off"),
         TOUCH_INTERVAL);
+  }
+
+  /**
+   * The activity log from {@code sessionkit.activity.*}: {@code create} gets the most entries per
+   * user and the retention, and is the backend's factory, which checks them.
+   */
+  static <T extends ActivityLog> T activityLog(
+      SessionKitProperties properties, BiFunction<Integer, Duration, T> create) {
+    SessionKitProperties.Activity activity = properties.getActivity();
+    return Setting.apply(
+        () -> create.apply(activity.getMaxEntriesPerUser(), activity.getRetention()),
+        ACTIVITY_MAX_ENTRIES,
+        ACTIVITY_RETENTION);
+  }
+
+  /**
+   * The login throttle from {@code sessionkit.login-throttle.*}: {@code create} gets the most
+   * failures and the window, and is the backend's factory, which checks them.
+   */
+  static <T extends LoginThrottle> T loginThrottle(
+      SessionKitProperties properties, BiFunction<Integer, Duration, T> create) {
+    SessionKitProperties.Throttle throttle = properties.getLoginThrottle();
+    return Setting.apply(
+        () -> create.apply(throttle.getMaxFailures(), throttle.getWindow()),
+        THROTTLE_MAX_FAILURES,
+        THROTTLE_WINDOW);
   }
 
   /** The Redis store's settings from {@code sessionkit.redis.*}, on a builder that has its URI. */

@@ -100,24 +100,18 @@ final class StoreConfigurations {
         matchIfMissing = true)
     RedisActivityLog sessionKitActivityLog(
         SessionKitProperties properties, RedisSessionStore store) {
-      SessionKitProperties.Activity activity = properties.getActivity();
-      return Setting.apply(
-          () ->
-              RedisActivityLog.sharing(
-                  store, activity.getMaxEntriesPerUser(), activity.getRetention()),
-          SessionKitBuilders.ACTIVITY_MAX_ENTRIES,
-          SessionKitBuilders.ACTIVITY_RETENTION);
+      return SessionKitBuilders.activityLog(
+          properties,
+          (maxEntries, retention) -> RedisActivityLog.sharing(store, maxEntries, retention));
     }
 
     @Bean
     @ConditionalOnMissingBean(LoginThrottle.class)
     RedisLoginThrottle sessionKitLoginThrottle(
         SessionKitProperties properties, RedisSessionStore store) {
-      SessionKitProperties.Throttle throttle = properties.getLoginThrottle();
-      return Setting.apply(
-          () -> RedisLoginThrottle.sharing(store, throttle.getMaxFailures(), throttle.getWindow()),
-          SessionKitBuilders.THROTTLE_MAX_FAILURES,
-          SessionKitBuilders.THROTTLE_WINDOW);
+      return SessionKitBuilders.loginThrottle(
+          properties,
+          (maxFailures, window) -> RedisLoginThrottle.sharing(store, maxFailures, window));
     }
   }
 
@@ -134,13 +128,9 @@ final class StoreConfigurations {
     InMemoryActivityLog sessionKitActivityLog(
         SessionKitProperties properties,
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
-      SessionKitProperties.Activity activity = properties.getActivity();
-      return Setting.apply(
-          () ->
-              InMemoryActivityLog.create(
-                  clock, activity.getMaxEntriesPerUser(), activity.getRetention()),
-          SessionKitBuilders.ACTIVITY_MAX_ENTRIES,
-          SessionKitBuilders.ACTIVITY_RETENTION);
+      return SessionKitBuilders.activityLog(
+          properties,
+          (maxEntries, retention) -> InMemoryActivityLog.create(clock, maxEntries, retention));
     }
 
     @Bean
@@ -148,12 +138,9 @@ final class StoreConfigurations {
     InMemoryLoginThrottle sessionKitLoginThrottle(
         SessionKitProperties properties,
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
-      SessionKitProperties.Throttle throttle = properties.getLoginThrottle();
-      return Setting.apply(
-          () ->
-              InMemoryLoginThrottle.create(clock, throttle.getMaxFailures(), throttle.getWindow()),
-          SessionKitBuilders.THROTTLE_MAX_FAILURES,
-          SessionKitBuilders.THROTTLE_WINDOW);
+      return SessionKitBuilders.loginThrottle(
+          properties,
+          (maxFailures, window) -> InMemoryLoginThrottle.create(clock, maxFailures, window));
     }
   }
 
