@@ -5,7 +5,7 @@
  * against the app and against Redis. Exits non-zero on any 500 or any lost or resurrected session.
  *
  * Usage (the wrapper scripts/load-and-fault.sh builds the jar first):
- *   java scripts/LoadAndFault.java --jar session-example-app/target/session-example-app-*.jar \
+ *   java scripts/LoadAndFault.java --jar session-example-app/target/sessionkit-example-app-*.jar \
  *       [--mode jwt-only|deny] [--clients 16] [--users 20] [--phase-seconds 10]
  *
  * JDK only (single-file source launch); starts its own redis-server and app on free loopback ports.

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -pl session-example-app -am package -DskipTests
-jar=$(ls session-example-app/target/session-example-app-*.jar | grep -v original | head -n 1)
+jar=$(ls session-example-app/target/sessionkit-example-app-*.jar | grep -v original | head -n 1)
 
 status=0
 for mode in jwt-only deny; do

@@ -64,6 +64,7 @@ public record ActivityEntry(
    * (refreshes).
    */
   public static Optional<ActivityEntry> of(SessionEvent event) {
+    // switch expressions: a new event type or reason does not compile until it is mapped here
     Optional<Type> type =
         switch (event.type()) {
           case CREATED -> Optional.of(Type.LOGIN);

@@ -2,13 +2,9 @@ package io.sessionkit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionkit.testing.RedisServer;
+import io.sessionkit.testing.RedisExtension;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,14 +12,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -44,7 +37,6 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The web page at {@code /}, driven in a real browser (Debian's Chromium through Selenium) against
@@ -71,46 +63,16 @@ class BrowserIT {
           + " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
   private static final Path SCREENSHOTS =
       Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("screenshots");
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** A private redis-server for this class; started when Spring asks for its URL. */
-  private static RedisServer redis;
-
-  /**
-   * Stops that Redis when the class is done. A value in the class's JUnit store is closed after
-   * every after-all callback, so after Spring has closed the app ({@code @DirtiesContext}): the app
-   * never outlives its Redis.
-   */
-  @RegisterExtension
-  static final BeforeAllCallback STOP_REDIS_LAST =
-      context ->
-          context
-              .getStore(ExtensionContext.Namespace.create(BrowserIT.class))
-              .put("redis", (AutoCloseable) BrowserIT::stopRedis);
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redisUrl(DynamicPropertyRegistry registry) {
-    registry.add("sessionkit.redis.url", () -> redis().uri());
-  }
-
-  private static synchronized RedisServer redis() {
-    if (redis == null) {
-      redis = RedisServer.startLocal();
-    }
-    return redis;
-  }
-
-  private static synchronized void stopRedis() {
-    if (redis != null) {
-      redis.close();
-      redis = null;
-    }
+    registry.add("sessionkit.redis.url", REDIS::uri);
   }
 
   @LocalServerPort int port;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Path profile;
   private WebDriver driver;
   private WebDriverWait wait;
@@ -170,13 +132,12 @@ class BrowserIT {
   @Test
   void aUserSeesTheirDevicesRevokesTheOtherOneAndLogsOutEverywhere() throws Exception {
     String username = "browser_" + HexFormat.of().formatHex(randomBytes(5));
-    assertThat(post("/api/v1/auth/register", credentials(username), null).statusCode())
-        .isEqualTo(201);
+    assertThat(ApiClient.on(port).register(username, PASSWORD).status()).isEqualTo(201);
 
     // A second device: the same user on a phone, over the API.
-    HttpResponse<String> phoneLogin = login(username, PHONE_USER_AGENT);
-    assertThat(phoneLogin.statusCode()).isEqualTo(200);
-    JsonNode phone = JSON.readTree(phoneLogin.body());
+    JsonNode phone =
+        ContractSupport.json(
+            ApiClient.on(port).userAgent(PHONE_USER_AGENT).loggedIn(username, PASSWORD));
     String phoneSession = phone.get("session_id").asString();
     String phoneToken = phone.get("access_token").asString();
 
@@ -227,7 +188,7 @@ class BrowserIT {
       assertThat(refreshedToken).isNotEqualTo(browserToken);
       assertThat(sessionIds(refreshedToken)).containsExactly(browserSession);
       assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
-      assertThat(get("/api/v1/auth/me", phoneToken).statusCode()).isEqualTo(401);
+      assertThat(bearer("/api/v1/auth/me", phoneToken).status()).isEqualTo(401);
 
       // Log out everywhere, through the page's own confirm step.
       assertThat(driver.findElement(By.id("logout-all-confirm")).isDisplayed()).isFalse();
@@ -238,10 +199,10 @@ class BrowserIT {
       screenshot("logged-out.png");
 
       // Nothing of the user is left: the browser's token is refused, and a new login is alone.
-      assertThat(get("/api/v1/auth/me", browserToken).statusCode()).isEqualTo(401);
-      HttpResponse<String> again = login(username, "BrowserIT/1.0");
-      assertThat(again.statusCode()).isEqualTo(200);
-      JsonNode fresh = JSON.readTree(again.body());
+      assertThat(bearer("/api/v1/auth/me", browserToken).status()).isEqualTo(401);
+      JsonNode fresh =
+          ContractSupport.json(
+              ApiClient.on(port).userAgent("BrowserIT/1.0").loggedIn(username, PASSWORD));
       assertThat(sessionIds(fresh.get("access_token").asString()))
           .containsExactly(fresh.get("session_id").asString());
     } catch (Throwable failure) {
@@ -262,41 +223,16 @@ class BrowserIT {
     return bytes;
   }
 
-  private static String credentials(String username) {
-    return JSON.writeValueAsString(Map.of("username", username, "password", PASSWORD));
-  }
-
-  private HttpResponse<String> login(String username, String userAgent) throws Exception {
-    return post("/api/v1/auth/login", credentials(username), userAgent);
-  }
-
-  private HttpResponse<String> post(String path, String json, String userAgent) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base() + path))
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (userAgent != null) {
-      request.header("User-Agent", userAgent);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path, String accessToken) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base() + path))
-            .timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + accessToken)
-            .GET()
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  /** A request with {@code Authorization: Bearer}, from a client without cookies. */
+  private ApiClient.Reply bearer(String path, String accessToken) {
+    return ApiClient.on(port).get(path, "Authorization", "Bearer " + accessToken);
   }
 
   /** The ids in {@code GET /api/v1/auth/sessions} for this access token. */
-  private List<String> sessionIds(String accessToken) throws Exception {
-    HttpResponse<String> response = get("/api/v1/auth/sessions", accessToken);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(response.body());
+  private List<String> sessionIds(String accessToken) {
+    ApiClient.Reply response = bearer("/api/v1/auth/sessions", accessToken);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode body = ContractSupport.json(response);
     assertThat(body.get("redis_available").asBoolean()).isTrue();
     return body.get("sessions").valueStream().map(s -> s.get("session_id").asString()).toList();
   }

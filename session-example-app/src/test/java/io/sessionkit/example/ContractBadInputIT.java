@@ -2,6 +2,8 @@ package io.sessionkit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.testing.RawHttp;
+import io.sessionkit.testing.RedisExtension;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,7 @@ class ContractBadInputIT extends ContractSupport {
 
   private static final List<String> BODY_ENDPOINTS = List.of(AUTH + "/register", AUTH + "/login");
 
-  @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
@@ -323,7 +325,7 @@ class ContractBadInputIT extends ContractSupport {
     for (ApiClient.Reply reply : replies) {
       assertThat(reply.status()).as("%s", reply).isBetween(400, 499);
       assertErrorBody(
-          reply.json(),
+          json(reply),
           switch (reply.status()) {
             case 400, 431 -> "invalid_request";
             case 401 -> "unauthorized";

@@ -6,6 +6,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.sessionkit.testing.RedisExtension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ class ContractIT extends ContractSupport {
           "user_agent",
           "current");
 
-  @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
@@ -75,7 +76,7 @@ class ContractIT extends ContractSupport {
 
     assertThat(reply.status()).isEqualTo(201);
     assertThat(reply.header("Content-Type")).get().asString().startsWith("application/json");
-    JsonNode body = reply.json();
+    JsonNode body = json(reply);
     assertThat(fieldNames(body)).containsExactly("user");
     assertUser(body.get("user"), username);
     assertThat(reply.setCookies()).isEmpty();
@@ -134,7 +135,7 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply reply = client.login(username, PASSWORD);
 
     assertThat(reply.status()).isEqualTo(200);
-    JsonNode body = reply.json();
+    JsonNode body = json(reply);
     assertThat(fieldNames(body)).contains("message", "user", "session_id");
     assertThat(body.get("message").asString()).isNotBlank();
     assertUser(body.get("user"), username);
@@ -195,14 +196,14 @@ class ContractIT extends ContractSupport {
     String username = newUsername("me");
     ApiClient client = client();
     client.register(username, PASSWORD);
-    String sessionId = client.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String sessionId = json(client.loggedIn(username, PASSWORD)).get("session_id").asString();
 
     ApiClient.Reply me = client.get(AUTH + "/me");
 
     assertThat(me.status()).isEqualTo(200);
-    assertThat(fieldNames(me.json())).containsExactlyInAnyOrder("user", "session_id");
-    assertUser(me.json().get("user"), username);
-    assertThat(me.json().get("session_id").asString()).isEqualTo(sessionId);
+    assertThat(fieldNames(json(me))).containsExactlyInAnyOrder("user", "session_id");
+    assertUser(json(me).get("user"), username);
+    assertThat(json(me).get("session_id").asString()).isEqualTo(sessionId);
   }
 
   @Test
@@ -228,14 +229,14 @@ class ContractIT extends ContractSupport {
     ApiClient laptop = client().userAgent("laptop-browser");
     laptop.registerAndLogin(username, PASSWORD);
     ApiClient phone = client().userAgent("phone-browser");
-    String phoneSession = phone.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String phoneSession = json(phone.loggedIn(username, PASSWORD)).get("session_id").asString();
     ApiClient tablet = client().userAgent("tablet-browser");
     tablet.loggedIn(username, PASSWORD);
 
     ApiClient.Reply reply = phone.get(AUTH + "/sessions");
 
     assertThat(reply.status()).isEqualTo(200);
-    JsonNode body = reply.json();
+    JsonNode body = json(reply);
     assertThat(fieldNames(body)).isEqualTo(LIST_FIELDS);
     assertThat(body.get("active_sessions").asInt()).isEqualTo(3);
     assertThat(body.get("redis_available").isBoolean()).isTrue();
@@ -267,14 +268,14 @@ class ContractIT extends ContractSupport {
     ApiClient laptop = client().userAgent("laptop");
     laptop.registerAndLogin(username, PASSWORD);
     ApiClient phone = client().userAgent("phone");
-    String phoneSession = phone.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String phoneSession = json(phone.loggedIn(username, PASSWORD)).get("session_id").asString();
 
     ApiClient.Reply reply = laptop.delete(AUTH + "/sessions/" + phoneSession);
 
     assertThat(reply.status()).isEqualTo(204);
     assertThat(reply.body()).isEmpty();
     assertError(phone.get(AUTH + "/me"), 401, "unauthorized");
-    assertThat(laptop.get(AUTH + "/sessions").json().get("active_sessions").asInt()).isEqualTo(1);
+    assertThat(json(laptop.get(AUTH + "/sessions")).get("active_sessions").asInt()).isEqualTo(1);
     assertError(laptop.delete(AUTH + "/sessions/" + phoneSession), 404, "not_found");
   }
 
@@ -344,7 +345,7 @@ class ContractIT extends ContractSupport {
       assertThat(cookie.attribute("Path")).hasValue("/");
       assertThat(cookie.maxAge()).get().satisfies(age -> assertThat(age).isPositive());
     }
-    assertThat(client.get(AUTH + "/me").json().get("session_id").asString())
+    assertThat(json(client.get(AUTH + "/me")).get("session_id").asString())
         .isEqualTo(after.get("sid").asString());
     assertThat(client().get(AUTH + "/me", "Authorization", bearer(newAccess)).status())
         .isEqualTo(200);
@@ -392,7 +393,7 @@ class ContractIT extends ContractSupport {
     assertError(victim.post(AUTH + "/refresh", null), 401, "unauthorized");
     ApiClient other = client();
     other.loggedIn(username, PASSWORD);
-    assertThat(list(other.get(AUTH + "/sessions").json().get("sessions")))
+    assertThat(list(json(other.get(AUTH + "/sessions")).get("sessions")))
         .extracting(s -> s.get("session_id").asString())
         .doesNotContain(sessionId);
   }
@@ -416,8 +417,8 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply reply = client.post(AUTH + "/logout", null);
 
     assertThat(reply.status()).isEqualTo(200);
-    assertThat(fieldNames(reply.json())).containsExactly("message");
-    assertThat(reply.json().get("message").asString()).isNotBlank();
+    assertThat(fieldNames(json(reply))).containsExactly("message");
+    assertThat(json(reply).get("message").asString()).isNotBlank();
     for (String name : List.of("access_token", "refresh_token")) {
       ApiClient.SetCookie cleared = reply.setCookie(name);
       assertThat(cleared.value()).isEmpty();
@@ -450,11 +451,11 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply reply = laptop.post(AUTH + "/logout-all", null);
 
     assertThat(reply.status()).isEqualTo(200);
-    assertThat(fieldNames(reply.json())).containsExactlyInAnyOrder("message", "sessions_deleted");
-    assertThat(reply.json().get("message").asString())
+    assertThat(fieldNames(json(reply))).containsExactlyInAnyOrder("message", "sessions_deleted");
+    assertThat(json(reply).get("message").asString())
         .isEqualTo("Successfully logged out from all sessions");
-    assertThat(reply.json().get("sessions_deleted").isIntegralNumber()).isTrue();
-    assertThat(reply.json().get("sessions_deleted").asInt()).isEqualTo(3);
+    assertThat(json(reply).get("sessions_deleted").isIntegralNumber()).isTrue();
+    assertThat(json(reply).get("sessions_deleted").asInt()).isEqualTo(3);
     for (String token : tokens) {
       assertError(client().get(AUTH + "/me", "Authorization", bearer(token)), 401, "unauthorized");
     }
@@ -470,7 +471,7 @@ class ContractIT extends ContractSupport {
     laptop.registerAndLogin(username, PASSWORD); // login, new_device_login
     assertThat(client().login(username, "wrong-password").status()).isEqualTo(401); // login_failed
     ApiClient phone = client().userAgent("phone");
-    String phoneSession = phone.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String phoneSession = json(phone.loggedIn(username, PASSWORD)).get("session_id").asString();
     assertThat(laptop.delete(AUTH + "/sessions/" + phoneSession).status())
         .isEqualTo(204); // session_revoked
     ApiClient tablet = client().userAgent("tablet");
@@ -487,8 +488,8 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply reply = reader.get(AUTH + "/activity");
 
     assertThat(reply.status()).isEqualTo(200);
-    assertThat(fieldNames(reply.json())).containsExactly("events");
-    List<JsonNode> events = list(reply.json().get("events"));
+    assertThat(fieldNames(json(reply))).containsExactly("events");
+    List<JsonNode> events = list(json(reply).get("events"));
     for (JsonNode event : events) {
       assertThat(fieldNames(event))
           .containsExactlyInAnyOrder("type", "at", "ip", "user_agent", "session_id");
@@ -540,16 +541,16 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply listed = admin.get("/api/v1/admin/users/" + username + "/sessions");
 
     assertThat(listed.status()).isEqualTo(200);
-    assertThat(fieldNames(listed.json())).isEqualTo(LIST_FIELDS);
-    assertThat(listed.json().get("active_sessions").asInt()).isEqualTo(2);
-    assertThat(listed.json().get("redis_available").asBoolean()).isTrue();
-    assertThat(list(listed.json().get("sessions")))
+    assertThat(fieldNames(json(listed))).isEqualTo(LIST_FIELDS);
+    assertThat(json(listed).get("active_sessions").asInt()).isEqualTo(2);
+    assertThat(json(listed).get("redis_available").asBoolean()).isTrue();
+    assertThat(list(json(listed).get("sessions")))
         .allSatisfy(
             s -> {
               assertThat(fieldNames(s)).isEqualTo(SESSION_FIELDS);
               assertThat(s.get("current").asBoolean()).isFalse();
             });
-    assertThat(list(listed.json().get("sessions")))
+    assertThat(list(json(listed).get("sessions")))
         .extracting(s -> s.get("user_agent").asString())
         .containsExactly("laptop", "phone");
     // usernames are case-insensitive here too
@@ -562,13 +563,11 @@ class ContractIT extends ContractSupport {
     ApiClient.Reply deleted = admin.delete("/api/v1/admin/users/" + username + "/sessions");
 
     assertThat(deleted.status()).isEqualTo(200);
-    assertThat(fieldNames(deleted.json())).containsExactly("sessions_deleted");
-    assertThat(deleted.json().get("sessions_deleted").asInt()).isEqualTo(2);
+    assertThat(fieldNames(json(deleted))).containsExactly("sessions_deleted");
+    assertThat(json(deleted).get("sessions_deleted").asInt()).isEqualTo(2);
     assertError(user.get(AUTH + "/me"), 401, "unauthorized");
     assertThat(
-            admin
-                .get("/api/v1/admin/users/" + username + "/sessions")
-                .json()
+            json(admin.get("/api/v1/admin/users/" + username + "/sessions"))
                 .get("active_sessions")
                 .asInt())
         .isZero();
@@ -613,9 +612,7 @@ class ContractIT extends ContractSupport {
 
       // the user store is this example's in-memory stand-in; sessions are in the shared Redis
       assertThat(
-              elsewhere
-                  .get(AUTH + "/sessions", "Authorization", bearer(token))
-                  .json()
+              json(elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)))
                   .get("active_sessions")
                   .asInt())
           .isEqualTo(1);
@@ -646,8 +643,7 @@ class ContractIT extends ContractSupport {
     ApiClient cli = client().userAgent("curl/8.5.0");
 
     assertThat(
-            cli.get(AUTH + "/me", "Authorization", bearer(token))
-                .json()
+            json(cli.get(AUTH + "/me", "Authorization", bearer(token)))
                 .get("user")
                 .get("username")
                 .asString())
@@ -682,7 +678,7 @@ class ContractIT extends ContractSupport {
         client.post(AUTH + "/logout", null, "Origin", "http://127.0.0.1:1"), 403, "forbidden");
     // a safe method is not checked
     assertThat(client.get(AUTH + "/me", "Origin", FOREIGN_ORIGIN).status()).isEqualTo(200);
-    assertThat(client.get(AUTH + "/sessions").json().get("active_sessions").asInt()).isEqualTo(1);
+    assertThat(json(client.get(AUTH + "/sessions")).get("active_sessions").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -772,10 +768,10 @@ class ContractIT extends ContractSupport {
     assertError(client.post("/api/v1/auth/register", "{"), 400, "invalid_request");
     ApiClient.Reply wrongMethod = client.get(AUTH + "/logout");
     assertThat(wrongMethod.status()).isEqualTo(405);
-    assertThat(fieldNames(wrongMethod.json())).containsExactlyInAnyOrder("error", "message");
+    assertThat(fieldNames(json(wrongMethod))).containsExactlyInAnyOrder("error", "message");
     ApiClient.Reply wrongMethodOnApp = client.get(AUTH + "/login");
     assertThat(wrongMethodOnApp.status()).isEqualTo(405);
-    assertThat(fieldNames(wrongMethodOnApp.json())).containsExactlyInAnyOrder("error", "message");
+    assertThat(fieldNames(json(wrongMethodOnApp))).containsExactlyInAnyOrder("error", "message");
     ApiClient.Reply notJson =
         client.post(
             AUTH + "/register",
@@ -789,16 +785,16 @@ class ContractIT extends ContractSupport {
 
   @Test
   void redisHoldsOneReadableSessionKeyPerLiveSessionAndNothingElseUnderThatPrefix() {
-    RedisCommands<String, String> redis = REDIS.cli();
+    RedisCommands<String, String> redis = cli(REDIS);
     redis.flushall(); // this test counts keys: start from an empty Redis (tests run one at a time)
     String alice = newUsername("op-alice");
     ApiClient aliceLaptop = client().userAgent("laptop");
     aliceLaptop.registerAndLogin(alice, PASSWORD);
-    String aliceId = aliceLaptop.get(AUTH + "/me").json().get("user").get("id").asString();
+    String aliceId = json(aliceLaptop.get(AUTH + "/me")).get("user").get("id").asString();
     ApiClient alicePhone = client().userAgent("phone");
     alicePhone.loggedIn(alice, PASSWORD);
     ApiClient bob = loggedInAs(newUsername("op-bob"));
-    String bobId = bob.get(AUTH + "/me").json().get("user").get("id").asString();
+    String bobId = json(bob.get(AUTH + "/me")).get("user").get("id").asString();
     ApiClient ended = loggedInAs(newUsername("op-gone"));
     ended.post(AUTH + "/logout", null);
 
@@ -843,7 +839,7 @@ class ContractIT extends ContractSupport {
 
   @Test
   void everyKeyTheAppWritesHasATtlAndSessionKeysEndWithTheSessions() {
-    RedisCommands<String, String> redis = REDIS.cli();
+    RedisCommands<String, String> redis = cli(REDIS);
     redis.flushall(); // this test looks at every key: start from an empty Redis
     redis.configResetstat();
     List<ApiClient> everyone = new ArrayList<>();
@@ -876,7 +872,7 @@ class ContractIT extends ContractSupport {
     }
 
     for (ApiClient client : everyone) {
-      assertThat(client.post(AUTH + "/logout-all", null).json().get("sessions_deleted").asInt())
+      assertThat(json(client.post(AUTH + "/logout-all", null)).get("sessions_deleted").asInt())
           .isEqualTo(2);
     }
 

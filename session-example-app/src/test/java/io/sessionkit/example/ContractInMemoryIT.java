@@ -41,17 +41,17 @@ class ContractInMemoryIT extends ContractSupport {
 
     ApiClient.Reply registered = laptop.register(username, PASSWORD);
     assertThat(registered.status()).isEqualTo(201);
-    assertThat(registered.json().get("user").get("username").asString()).isEqualTo(username);
+    assertThat(json(registered).get("user").get("username").asString()).isEqualTo(username);
     assertError(client().register(username.toUpperCase(Locale.ROOT), PASSWORD), 409, "conflict");
 
     ApiClient.Reply login = laptop.login(username, PASSWORD);
     assertThat(login.status()).isEqualTo(200);
-    String laptopSession = login.json().get("session_id").asString();
+    String laptopSession = json(login).get("session_id").asString();
     assertThat(login.setCookie("access_token").has("HttpOnly")).isTrue();
     assertThat(login.setCookie("refresh_token").has("Secure")).isFalse();
     assertError(client().login(username, "wrong-password"), 401, "unauthorized");
 
-    JsonNode me = laptop.get(AUTH + "/me").json();
+    JsonNode me = json(laptop.get(AUTH + "/me"));
     assertThat(me.get("session_id").asString()).isEqualTo(laptopSession);
     assertThat(me.get("user").get("username").asString()).isEqualTo(username);
 
@@ -59,7 +59,7 @@ class ContractInMemoryIT extends ContractSupport {
     phone.loggedIn(username, PASSWORD);
     ApiClient tablet = client().userAgent("tablet");
     tablet.loggedIn(username, PASSWORD);
-    JsonNode list = laptop.get(AUTH + "/sessions").json();
+    JsonNode list = json(laptop.get(AUTH + "/sessions"));
     assertThat(list.get("active_sessions").asInt()).isEqualTo(3);
     assertThat(list.get("redis_available").asBoolean()).isTrue();
     List<JsonNode> sessions = ContractIT.list(list.get("sessions"));
@@ -92,14 +92,14 @@ class ContractInMemoryIT extends ContractSupport {
     assertThat(logout.setCookie("refresh_token").maxAge()).hasValue(0L);
     assertError(
         client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
-    assertThat(laptop.get(AUTH + "/sessions").json().get("active_sessions").asInt()).isEqualTo(2);
+    assertThat(json(laptop.get(AUTH + "/sessions")).get("active_sessions").asInt()).isEqualTo(2);
 
     String tabletToken = accessToken(tablet);
     ApiClient.Reply all = laptop.post(AUTH + "/logout-all", null);
     assertThat(all.status()).isEqualTo(200);
-    assertThat(all.json().get("message").asString())
+    assertThat(json(all).get("message").asString())
         .isEqualTo("Successfully logged out from all sessions");
-    assertThat(all.json().get("sessions_deleted").asInt()).isEqualTo(2);
+    assertThat(json(all).get("sessions_deleted").asInt()).isEqualTo(2);
     assertError(laptop.get(AUTH + "/me"), 401, "unauthorized");
     assertError(
         client().get(AUTH + "/me", "Authorization", bearer(tabletToken)), 401, "unauthorized");
@@ -112,7 +112,7 @@ class ContractInMemoryIT extends ContractSupport {
     laptop.registerAndLogin(username, PASSWORD);
     client().login(username, "wrong-password");
     ApiClient phone = client().userAgent("phone");
-    String phoneSession = phone.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String phoneSession = json(phone.loggedIn(username, PASSWORD)).get("session_id").asString();
     assertThat(laptop.delete(AUTH + "/sessions/" + phoneSession).status()).isEqualTo(204);
     assertError(phone.get(AUTH + "/me"), 401, "unauthorized");
     String stolen = refreshToken(laptop);
@@ -128,7 +128,7 @@ class ContractInMemoryIT extends ContractSupport {
     reader.post(AUTH + "/logout", null);
     reader.loggedIn(username, PASSWORD);
 
-    List<JsonNode> events = ContractIT.list(reader.get(AUTH + "/activity").json().get("events"));
+    List<JsonNode> events = ContractIT.list(json(reader.get(AUTH + "/activity")).get("events"));
 
     assertThat(events)
         .extracting(e -> e.get("type").asString())

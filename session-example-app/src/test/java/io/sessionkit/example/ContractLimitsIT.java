@@ -3,13 +3,11 @@ package io.sessionkit.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.spring.SessionKitAutoConfiguration;
+import io.sessionkit.testing.MutableClock;
+import io.sessionkit.testing.RedisExtension;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,9 +37,9 @@ import tools.jackson.databind.JsonNode;
 class ContractLimitsIT extends ContractSupport {
 
   /** The app's clock: real time plus an offset that only tests change. */
-  static final ShiftedClock CLOCK = new ShiftedClock();
+  static final MutableClock CLOCK = MutableClock.flowing();
 
-  @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
@@ -71,18 +69,17 @@ class ContractLimitsIT extends ContractSupport {
     assertThat(login.status()).isEqualTo(200);
     assertError(first.get(AUTH + "/me"), 401, "unauthorized");
     assertError(first.post(AUTH + "/refresh", null), 401, "unauthorized");
-    JsonNode list = third.get(AUTH + "/sessions").json();
+    JsonNode list = json(third.get(AUTH + "/sessions"));
     assertThat(list.get("active_sessions").asInt()).isEqualTo(2);
     assertThat(ContractIT.list(list.get("sessions")))
         .extracting(s -> s.get("user_agent").asString())
         .containsExactly("second", "third");
     assertThat(second.get(AUTH + "/me").status()).isEqualTo(200);
     assertThat(
-            REDIS
-                .cli()
+            cli(REDIS)
                 .zcard(
-                    ContractIT.scan(REDIS.cli(), "user-sessions:*").stream()
-                        .filter(k -> k.endsWith(login.json().get("user").get("id").asString()))
+                    ContractIT.scan(cli(REDIS), "user-sessions:*").stream()
+                        .filter(k -> k.endsWith(json(login).get("user").get("id").asString()))
                         .findFirst()
                         .orElseThrow()))
         .isEqualTo(2);
@@ -124,7 +121,7 @@ class ContractLimitsIT extends ContractSupport {
     ApiClient client = loggedInAs(newUsername("expiring"));
     String token = accessToken(client);
 
-    CLOCK.shift(Duration.ofMinutes(2)); // past the 1-minute lifetime and the 30 s allowed skew
+    CLOCK.advance(Duration.ofMinutes(2)); // past the 1-minute lifetime and the 30 s allowed skew
 
     assertThat(assertError(client.get(AUTH + "/me"), 401, "unauthorized").get("message").asString())
         .containsIgnoringCase("expired");
@@ -142,7 +139,7 @@ class ContractLimitsIT extends ContractSupport {
     assertThat(victim.post(AUTH + "/refresh", null).status()).isEqualTo(200);
     String access = accessToken(victim);
 
-    CLOCK.shift(Duration.ofSeconds(2)); // past the 1-second grace
+    CLOCK.advance(Duration.ofSeconds(2)); // past the 1-second grace
 
     ApiClient thief = client();
     thief.setCookie("refresh_token", previous);
@@ -151,35 +148,11 @@ class ContractLimitsIT extends ContractSupport {
     assertError(client().get(AUTH + "/me", "Authorization", bearer(access)), 401, "unauthorized");
     ApiClient owner = client().userAgent("owner");
     owner.loggedIn(username, PASSWORD);
-    assertThat(ContractIT.list(owner.get(AUTH + "/sessions").json().get("sessions")))
+    assertThat(ContractIT.list(json(owner.get(AUTH + "/sessions")).get("sessions")))
         .extracting(s -> s.get("session_id").asString())
         .doesNotContain(sessionId);
-    assertThat(ContractIT.list(owner.get(AUTH + "/activity").json().get("events")))
+    assertThat(ContractIT.list(json(owner.get(AUTH + "/activity")).get("events")))
         .extracting(e -> e.get("type").asString())
         .contains("refresh_reuse_detected");
-  }
-
-  /** A UTC clock at real time plus an offset, so time both flows and jumps. */
-  static final class ShiftedClock extends Clock {
-    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
-
-    void shift(Duration by) {
-      offset.updateAndGet(o -> o.plus(by));
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("always UTC");
-    }
   }
 }

@@ -2,8 +2,9 @@ package io.sessionkit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.testing.Await;
+import io.sessionkit.testing.RedisExtension;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class ContractOutageIT extends ContractSupport {
   /** The command timeout is 500 ms; a request may wait for it once or twice, never for long. */
   static final Duration AT_MOST = Duration.ofSeconds(2);
 
-  @RegisterExtension static final PrivateRedis REDIS = new PrivateRedis();
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.privateServer();
 
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
@@ -53,8 +54,7 @@ class ContractOutageIT extends ContractSupport {
   }
 
   @Test
-  void validTokensLoginAndLogoutWorkWhileRedisIsDownAndNothingIsLostWhenItReturns()
-      throws InterruptedException {
+  void validTokensLoginAndLogoutWorkWhileRedisIsDownAndNothingIsLostWhenItReturns() {
     String username = newUsername("outage");
     ApiClient laptop = client().userAgent("laptop");
     laptop.registerAndLogin(username, PASSWORD);
@@ -67,17 +67,17 @@ class ContractOutageIT extends ContractSupport {
     REDIS.server().pause();
 
     assertThat(timed(() -> laptop.get(AUTH + "/me")).status()).isEqualTo(200);
-    JsonNode list = timed(() -> laptop.get(AUTH + "/sessions")).json();
+    JsonNode list = json(timed(() -> laptop.get(AUTH + "/sessions")));
     assertThat(list.get("redis_available").asBoolean()).isFalse();
     assertThat(timed(() -> laptop.get(AUTH + "/activity")).status()).isEqualTo(200);
     ApiClient.Reply adminList =
         timed(() -> admin.get("/api/v1/admin/users/" + username + "/sessions"));
     assertThat(adminList.status()).isEqualTo(200);
-    assertThat(adminList.json().get("redis_available").asBoolean()).isFalse();
+    assertThat(json(adminList).get("redis_available").asBoolean()).isFalse();
     ApiClient tablet = client().userAgent("tablet");
     ApiClient.Reply login = timed(() -> tablet.login(username, PASSWORD));
     assertThat(login.status()).as("login during the outage").isEqualTo(200);
-    String tabletSession = login.json().get("session_id").asString();
+    String tabletSession = json(login).get("session_id").asString();
     assertThat(timed(() -> tablet.get(AUTH + "/me")).status()).isEqualTo(200);
     assertThat(timed(() -> phone.post(AUTH + "/logout", null)).status()).isEqualTo(200);
     assertError(
@@ -92,7 +92,7 @@ class ContractOutageIT extends ContractSupport {
         .as("refresh needs the store")
         .isIn(200, 503);
     ApiClient watch = client().userAgent("watch");
-    String watchSession = watch.loggedIn(username, PASSWORD).json().get("session_id").asString();
+    String watchSession = json(watch.loggedIn(username, PASSWORD)).get("session_id").asString();
     assertThat(timed(() -> laptop.delete(AUTH + "/sessions/" + watchSession)).status())
         .as("revoking a device")
         .isEqualTo(204);
@@ -109,34 +109,28 @@ class ContractOutageIT extends ContractSupport {
         client().get(AUTH + "/me", "Authorization", bearer(phoneToken)), 401, "unauthorized");
     // what happened during the outage reaches Redis at the next reconcile interval (1 s)
     String phoneSession = Tokens.payload(phoneToken).get("sid").asString();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (true) {
-      List<String> keys = ContractIT.scan(REDIS.cli(), "session:*");
-      if (keys.stream().anyMatch(k -> k.contains(tabletSession))
-          && keys.stream().noneMatch(k -> k.contains(phoneSession))) {
-        break;
-      }
-      assertThat(System.nanoTime())
-          .as("Redis up to date within 5 s: %s", keys)
-          .isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    Await.atMost(Duration.ofSeconds(5))
+        .until(
+            "the tablet's session and not the phone's in Redis",
+            () -> ContractIT.scan(cli(REDIS), "session:*"),
+            keys ->
+                keys.stream().anyMatch(k -> k.contains(tabletSession))
+                    && keys.stream().noneMatch(k -> k.contains(phoneSession)));
   }
 
   /** Polls {@code /sessions} until it says Redis is available, for at most 5 s. */
-  static JsonNode awaitRedis(ApiClient client) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (true) {
-      ApiClient.Reply reply = client.get(AUTH + "/sessions");
-      assertThat(reply.status()).isLessThan(500).isNotEqualTo(401);
-      if (reply.status() == 200 && reply.json().get("redis_available").asBoolean()) {
-        return reply.json();
-      }
-      assertThat(System.nanoTime())
-          .as("redis_available true within 5 s of Redis returning")
-          .isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  static JsonNode awaitRedis(ApiClient client) {
+    ApiClient.Reply back =
+        Await.atMost(Duration.ofSeconds(5))
+            .until(
+                "redis_available true after Redis returned",
+                () -> {
+                  ApiClient.Reply reply = client.get(AUTH + "/sessions");
+                  assertThat(reply.status()).isLessThan(500).isNotEqualTo(401);
+                  return reply;
+                },
+                reply -> reply.status() == 200 && json(reply).get("redis_available").asBoolean());
+    return json(back);
   }
 
   /** The reply, checked to come within {@link #AT_MOST} and never as a 500. */
@@ -148,7 +142,7 @@ class ContractOutageIT extends ContractSupport {
     assertThat(reply.status()).as("%s", reply).isNotIn(500, 502, 504);
     if (reply.status() >= 400) {
       assertErrorBody(
-          reply.json(),
+          json(reply),
           switch (reply.status()) {
             case 401 -> "unauthorized";
             case 503 -> "service_unavailable";

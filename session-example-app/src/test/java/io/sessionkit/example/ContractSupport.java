@@ -2,9 +2,14 @@ package io.sessionkit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.sessionkit.testing.RedisExtension;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -24,11 +29,46 @@ abstract class ContractSupport {
 
   private static final AtomicInteger USERS = new AtomicInteger();
 
+  private static RedisClient operatorClient;
+  private static StatefulRedisConnection<String, String> operator;
+
   @LocalServerPort int port;
 
   /** A new client with an empty cookie jar. */
   ApiClient client() {
     return ApiClient.on(port);
+  }
+
+  /**
+   * What {@code redis-cli} would do against the class's Redis: synchronous commands on a connection
+   * of the test's own, closed after the class.
+   */
+  static synchronized RedisCommands<String, String> cli(RedisExtension redis) {
+    if (operator == null) {
+      operatorClient = RedisClient.create(redis.uri());
+      operator = operatorClient.connect();
+    }
+    return operator.sync();
+  }
+
+  // After-all methods run before the class's private Redis stops.
+  @AfterAll
+  static synchronized void closeOperatorConnection() {
+    if (operator != null) {
+      operator.close();
+      operatorClient.shutdown();
+      operator = null;
+      operatorClient = null;
+    }
+  }
+
+  /** The body as JSON; fails the test when it is not JSON. */
+  static JsonNode json(ApiClient.Reply reply) {
+    try {
+      return ApiClient.JSON.readTree(reply.body());
+    } catch (RuntimeException e) {
+      throw new AssertionError("not JSON (status " + reply.status() + "): " + reply.body(), e);
+    }
   }
 
   /** A username no other test uses, valid by the contract's rule. */
@@ -53,9 +93,9 @@ abstract class ContractSupport {
    */
   static JsonNode assertError(ApiClient.Reply reply, int status, String code) {
     assertThat(reply.status()).as("status of %s", reply).isEqualTo(status);
-    assertErrorBody(reply.json(), code);
+    assertErrorBody(json(reply), code);
     assertThat(reply.header("Content-Type")).get().asString().startsWith("application/json");
-    return reply.json();
+    return json(reply);
   }
 
   static void assertErrorBody(JsonNode body, String code) {

@@ -25,6 +25,8 @@ final class Responses {
 
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
 
+  private static final String SESSION_HAS_ENDED = "Session has ended";
+
   /**
    * Most request body bytes read and thrown away before a refusal, as Tomcat's {@code
    * maxSwallowSize} does: a client still uploading when the answer comes may otherwise see the
@@ -71,36 +73,44 @@ final class Responses {
       unauthorized(response, "Authentication required");
       return;
     }
-    switch (authentication.get().status()) {
-      case INVALID_TOKEN ->
-          unauthorized(
-              response,
-              authentication.get().tokenStatus() == TokenVerification.Status.EXPIRED
-                  ? "Access token expired"
-                  : "Invalid access token");
-      case SESSION_ENDED -> {
-        if (check.transport().filter(Credential.Transport.COOKIE::equals).isPresent()) {
-          cookies.clear(response);
-        }
-        unauthorized(response, "Session has ended");
-      }
-      case STORE_UNAVAILABLE -> serviceUnavailable(response);
-      case AUTHENTICATED ->
-          throw new IllegalArgumentException("an authenticated request is not refused");
+    Authentication refused = authentication.get();
+    // empty: not the caller's fault, 503
+    Optional<String> message =
+        switch (refused.status()) {
+          case INVALID_TOKEN ->
+              Optional.of(
+                  refused.tokenStatus() == TokenVerification.Status.EXPIRED
+                      ? "Access token expired"
+                      : "Invalid access token");
+          case SESSION_ENDED -> Optional.of(SESSION_HAS_ENDED);
+          case STORE_UNAVAILABLE -> Optional.empty();
+          case AUTHENTICATED ->
+              throw new IllegalArgumentException("an authenticated request is not refused");
+        };
+    if (message.isEmpty()) {
+      serviceUnavailable(response);
+      return;
     }
+    if (refused.status() == Authentication.Status.SESSION_ENDED
+        && check.transport().filter(Credential.Transport.COOKIE::equals).isPresent()) {
+      cookies.clear(response);
+    }
+    unauthorized(response, message.get());
   }
 
   /** 401 for a refused refresh; the caller clears the cookies. */
   static void refreshRefused(HttpServletResponse response, Refresh.Status status)
       throws IOException {
-    switch (status) {
-      case REUSE_DETECTED ->
-          unauthorized(
-              response, "Refresh token was already used; the session has been ended for safety");
-      case INVALID_TOKEN -> unauthorized(response, "Invalid refresh token");
-      case SESSION_ENDED -> unauthorized(response, "Session has ended");
-      case REFRESHED -> throw new IllegalArgumentException("a successful refresh is not refused");
-    }
+    unauthorized(
+        response,
+        switch (status) {
+          case REUSE_DETECTED ->
+              "Refresh token was already used; the session has been ended for safety";
+          case INVALID_TOKEN -> "Invalid refresh token";
+          case SESSION_ENDED -> SESSION_HAS_ENDED;
+          case REFRESHED ->
+              throw new IllegalArgumentException("a successful refresh is not refused");
+        });
   }
 
   /** 401 {@code unauthorized}. */

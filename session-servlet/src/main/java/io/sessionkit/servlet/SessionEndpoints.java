@@ -141,14 +141,17 @@ public final class SessionEndpoints implements Filter {
       if (caller.isEmpty()) {
         return;
       }
-      switch (e.kind) {
-        case LOGOUT -> logout(request, response, caller.get());
-        case LOGOUT_ALL -> logoutAll(request, response, caller.get());
-        case SESSIONS -> sessions(request, response, caller.get());
-        case SESSION ->
-            revoke(request, response, caller.get(), Objects.requireNonNull(e.sessionId));
-        case REFRESH -> throw new IllegalStateException("refresh is answered above");
-      }
+      Authentication authenticated = caller.get();
+      Answer answer =
+          switch (e.kind) {
+            case LOGOUT -> () -> logout(request, response, authenticated);
+            case LOGOUT_ALL -> () -> logoutAll(request, response, authenticated);
+            case SESSIONS -> () -> sessions(request, response, authenticated);
+            case SESSION ->
+                () -> revoke(request, response, authenticated, Objects.requireNonNull(e.sessionId));
+            case REFRESH -> throw new IllegalStateException("refresh is answered above");
+          };
+      answer.send();
     } catch (SessionStoreUnavailableException ex) {
       log.warn(
           "Session store unreachable during {} {}", request.getMethod(), request.getRequestURI());
@@ -457,6 +460,12 @@ public final class SessionEndpoints implements Filter {
   }
 
   private record Endpoint(Kind kind, @Nullable String sessionId) {}
+
+  /** The answer to one endpoint request, chosen by a switch expression over {@link Kind}. */
+  @FunctionalInterface
+  private interface Answer {
+    void send() throws IOException;
+  }
 
   /**
    * Builds {@link SessionEndpoints}. Every setter validates its argument at once and throws {@link

@@ -1,7 +1,10 @@
 package io.sessionkit.servlet;
 
+import static io.sessionkit.servlet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.testing.CookieClient.Reply;
+import io.sessionkit.testing.RawHttp;
 import io.sessionkit.testing.RedisExtension;
 import io.sessionkit.testing.RedisServer;
 import java.io.ByteArrayOutputStream;
@@ -30,9 +33,9 @@ class BadInputIT {
     app.close();
   }
 
-  private static void assertRequiresAuthentication(Browser.Response response) {
+  private static void assertRequiresAuthentication(Reply response) {
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.json().get("error").asText()).isEqualTo("unauthorized");
+    assertThat(json(response).get("error").asText()).isEqualTo("unauthorized");
   }
 
   @Test
@@ -49,10 +52,10 @@ class BadInputIT {
     Browser browser = new Browser(app);
     browser.setCookie("refresh_token", "a".repeat(10 * 1024));
 
-    Browser.Response response = browser.post("/api/v1/auth/refresh", "");
+    Reply response = browser.post("/api/v1/auth/refresh", "");
 
     assertRequiresAuthentication(response);
-    assertThat(response.json().get("message").asText()).isEqualTo("Refresh token required");
+    assertThat(json(response).get("message").asText()).isEqualTo("Refresh token required");
   }
 
   @Test
@@ -212,7 +215,7 @@ class BadInputIT {
 
   @Test
   void largeBodyToAProtectedPathIsRefusedNotFailed() {
-    Browser.Response response =
+    Reply response =
         new Browser(app)
             .send("POST", "/api/me", HttpRequest.BodyPublishers.ofString("x".repeat(1024 * 1024)));
 
@@ -223,7 +226,7 @@ class BadInputIT {
   void largeChunkedBodyToRefreshIsPayloadTooLarge() {
     byte[] chunk =
         "{\"refresh_token\":\"".concat("a".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
-    Browser.Response response =
+    Reply response =
         new Browser(app)
             .send(
                 "POST",
@@ -233,21 +236,21 @@ class BadInputIT {
                     () -> new java.io.ByteArrayInputStream(chunk)));
 
     assertThat(response.status()).isEqualTo(413);
-    assertThat(response.json().get("error").asText()).isEqualTo("payload_too_large");
+    assertThat(json(response).get("error").asText()).isEqualTo("payload_too_large");
   }
 
   @Test
   void deeplyNestedJsonToRefreshIsABadRequest() {
     // within the size limit, beyond Jackson's nesting limit
     String body = "[".repeat(4000) + "]".repeat(4000);
-    Browser.Response response = new Browser(app).post("/api/v1/auth/refresh", body);
+    Reply response = new Browser(app).post("/api/v1/auth/refresh", body);
 
     assertThat(response.status()).isEqualTo(400);
   }
 
   @Test
   void nonUtf8BodyToRefreshIsABadRequest() {
-    Browser.Response response =
+    Reply response =
         new Browser(app)
             .send(
                 "POST",
@@ -262,7 +265,7 @@ class BadInputIT {
   void refreshTokenOfTheWrongShapeInTheBodyIsUnauthorized() {
     for (String token :
         List.of("x", "a.b", "é", "a".repeat(5000), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBB")) {
-      Browser.Response response =
+      Reply response =
           new Browser(app).post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + token + "\"}");
       assertThat(response.status()).as(token).isEqualTo(401);
     }

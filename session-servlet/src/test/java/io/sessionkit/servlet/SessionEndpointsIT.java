@@ -1,8 +1,10 @@
 package io.sessionkit.servlet;
 
+import static io.sessionkit.servlet.TestJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionkit.testing.CookieClient.Reply;
 import io.sessionkit.testing.RedisExtension;
 import io.sessionkit.testing.RedisServer;
 import java.time.Duration;
@@ -37,14 +39,14 @@ class SessionEndpointsIT {
     return "user-" + UUID.randomUUID();
   }
 
-  private static void assertError(Browser.Response response, int status, String code) {
+  private static void assertError(Reply response, int status, String code) {
     assertThat(response.status()).isEqualTo(status);
     // Jetty writes its canonical lower-case charset name; charset names are case-insensitive
     assertThat(response.header("Content-Type").orElseThrow())
         .isEqualToIgnoringCase("application/json;charset=UTF-8");
-    assertThat(response.json().get("error").asText()).isEqualTo(code);
-    assertThat(response.json().get("message").asText()).isNotBlank();
-    assertThat(response.json().size()).isEqualTo(2);
+    assertThat(json(response).get("error").asText()).isEqualTo(code);
+    assertThat(json(response).get("message").asText()).isNotBlank();
+    assertThat(json(response).size()).isEqualTo(2);
     assertThat(response.header("Cache-Control")).hasValue("no-store");
     if (status == 401) {
       assertThat(response.header("WWW-Authenticate")).hasValue("Bearer");
@@ -57,13 +59,13 @@ class SessionEndpointsIT {
   void loginSetsCookiesWithExactAttributes() {
     Browser.LoginResult login = new Browser(app).login(newUser());
 
-    assertThat(login.response().setCookie("access_token"))
-        .hasValue(
+    assertThat(login.response().setCookie("access_token").header())
+        .isEqualTo(
             "access_token="
                 + login.accessToken()
                 + "; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax");
-    assertThat(login.response().setCookie("refresh_token"))
-        .hasValue(
+    assertThat(login.response().setCookie("refresh_token").header())
+        .isEqualTo(
             "refresh_token="
                 + login.refreshToken()
                 + "; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax");
@@ -75,8 +77,8 @@ class SessionEndpointsIT {
     try (TestApp own = TestApp.start(redisUri, o -> o.secureCookies = false)) {
       Browser.LoginResult login = new Browser(own).login(newUser());
 
-      assertThat(login.response().setCookie("access_token"))
-          .hasValue(
+      assertThat(login.response().setCookie("access_token").header())
+          .isEqualTo(
               "access_token="
                   + login.accessToken()
                   + "; Max-Age=900; Path=/; HttpOnly; SameSite=Lax");
@@ -88,15 +90,15 @@ class SessionEndpointsIT {
     Browser browser = new Browser(app);
     browser.login(newUser());
 
-    Browser.Response response = browser.post("/api/v1/auth/logout", "");
+    Reply response = browser.post("/api/v1/auth/logout", "");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().get("message").asText()).isEqualTo("Successfully logged out");
-    assertThat(response.json().size()).isEqualTo(1);
-    assertThat(response.setCookie("access_token"))
-        .hasValue("access_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
-    assertThat(response.setCookie("refresh_token"))
-        .hasValue("refresh_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(json(response).get("message").asText()).isEqualTo("Successfully logged out");
+    assertThat(json(response).size()).isEqualTo(1);
+    assertThat(response.setCookie("access_token").header())
+        .isEqualTo("access_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(response.setCookie("refresh_token").header())
+        .isEqualTo("refresh_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax");
   }
 
   @Test
@@ -116,14 +118,13 @@ class SessionEndpointsIT {
     browser.login(user);
     new Browser(app).login(user);
 
-    Browser.Response response = browser.post("/api/v1/auth/logout-all", "");
+    Reply response = browser.post("/api/v1/auth/logout-all", "");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().get("message").asText())
+    assertThat(json(response).get("message").asText())
         .isEqualTo("Successfully logged out from all sessions");
-    assertThat(response.json().get("sessions_deleted").asInt()).isEqualTo(2);
-    assertThat(response.setCookie("access_token"))
-        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(json(response).get("sessions_deleted").asInt()).isEqualTo(2);
+    assertThat(response.setCookie("access_token").header()).contains("Max-Age=0");
     assertThat(app.manager.sessions(user)).isEmpty();
   }
 
@@ -135,10 +136,10 @@ class SessionEndpointsIT {
     Browser.LoginResult login = browser.login(newUser());
     app.clock.advance(Duration.ofSeconds(1)); // a new iat, so a visibly new access token
 
-    Browser.Response response = browser.post("/api/v1/auth/refresh", "");
+    Reply response = browser.post("/api/v1/auth/refresh", "");
 
     assertThat(response.status()).isEqualTo(200);
-    JsonNode json = response.json();
+    JsonNode json = json(response);
     assertThat(json.get("message").asText()).isEqualTo("Token refreshed");
     assertThat(json.get("session_id").asText()).isEqualTo(login.sessionId());
     assertThat(Instant.parse(json.get("access_token_expires_at").asText()))
@@ -149,14 +150,11 @@ class SessionEndpointsIT {
     String newRefresh = browser.cookie("refresh_token").orElseThrow();
     assertThat(newAccess).isNotEqualTo(login.accessToken());
     assertThat(newRefresh).isNotEqualTo(login.refreshToken());
-    assertThat(response.setCookie("access_token"))
-        .hasValueSatisfying(
-            c -> assertThat(c).endsWith("; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax"));
-    assertThat(response.setCookie("refresh_token"))
-        .hasValueSatisfying(
-            c ->
-                assertThat(c).endsWith("; Max-Age=604799; Path=/; Secure; HttpOnly; SameSite=Lax"));
-    assertThat(browser.get("/api/me").json().get("session_id").asText())
+    assertThat(response.setCookie("access_token").header())
+        .endsWith("; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(response.setCookie("refresh_token").header())
+        .endsWith("; Max-Age=604799; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(json(browser.get("/api/me")).get("session_id").asText())
         .isEqualTo(login.sessionId());
   }
 
@@ -183,13 +181,12 @@ class SessionEndpointsIT {
 
     Browser thief = new Browser(app);
     thief.setCookie("refresh_token", login.refreshToken());
-    Browser.Response response = thief.post("/api/v1/auth/refresh", "");
+    Reply response = thief.post("/api/v1/auth/refresh", "");
 
     assertError(response, 401, "unauthorized");
-    assertThat(response.json().get("message").asText()).contains("already used");
+    assertThat(json(response).get("message").asText()).contains("already used");
     assertThat(response.body()).doesNotContain(login.refreshToken());
-    assertThat(response.setCookie("refresh_token"))
-        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("refresh_token").header()).contains("Max-Age=0");
     assertThat(app.manager.sessions(user)).isEmpty();
     assertThat(browser.get("/api/me").status()).isEqualTo(401);
     assertThat(browser.post("/api/v1/auth/refresh", "").status()).isEqualTo(401);
@@ -213,7 +210,7 @@ class SessionEndpointsIT {
   void refreshByJsonBodyReturnsTheTokensInTheBody() {
     Browser.LoginResult login = new Browser(app).login(newUser());
 
-    Browser.Response response =
+    Reply response =
         new Browser(app)
             .post(
                 "/api/v1/auth/refresh",
@@ -222,7 +219,7 @@ class SessionEndpointsIT {
                 "application/json");
 
     assertThat(response.status()).isEqualTo(200);
-    JsonNode json = response.json();
+    JsonNode json = json(response);
     assertThat(json.get("session_id").asText()).isEqualTo(login.sessionId());
     String access = json.get("access_token").asText();
     assertThat(json.get("refresh_token").asText()).isNotEqualTo(login.refreshToken());
@@ -233,10 +230,10 @@ class SessionEndpointsIT {
 
   @Test
   void refreshWithoutTokenIsUnauthorized() {
-    Browser.Response response = new Browser(app).post("/api/v1/auth/refresh", "");
+    Reply response = new Browser(app).post("/api/v1/auth/refresh", "");
 
     assertError(response, 401, "unauthorized");
-    assertThat(response.json().get("message").asText()).isEqualTo("Refresh token required");
+    assertThat(json(response).get("message").asText()).isEqualTo("Refresh token required");
   }
 
   @Test
@@ -244,12 +241,11 @@ class SessionEndpointsIT {
     Browser browser = new Browser(app);
     browser.setCookie("refresh_token", "not-a-refresh-token");
 
-    Browser.Response response = browser.post("/api/v1/auth/refresh", "");
+    Reply response = browser.post("/api/v1/auth/refresh", "");
 
     assertError(response, 401, "unauthorized");
-    assertThat(response.json().get("message").asText()).isEqualTo("Invalid refresh token");
-    assertThat(response.setCookie("refresh_token"))
-        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(json(response).get("message").asText()).isEqualTo("Invalid refresh token");
+    assertThat(response.setCookie("refresh_token").header()).contains("Max-Age=0");
   }
 
   @Test
@@ -261,17 +257,17 @@ class SessionEndpointsIT {
 
     Browser again = new Browser(app);
     again.setCookie("refresh_token", refresh);
-    Browser.Response response = again.post("/api/v1/auth/refresh", "");
+    Reply response = again.post("/api/v1/auth/refresh", "");
 
     assertError(response, 401, "unauthorized");
-    assertThat(response.json().get("message").asText()).isEqualTo("Session has ended");
+    assertThat(json(response).get("message").asText()).isEqualTo("Session has ended");
   }
 
   @Test
   void refreshWithGarbageJsonIsABadRequest() {
     for (String body :
         List.of("{", "not json", "[1,2]", "\"x\"", "{\"refresh_token\": 7}", "{} trailing")) {
-      Browser.Response response =
+      Reply response =
           new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", "application/json");
       assertError(response, 400, "invalid_request");
     }
@@ -281,7 +277,7 @@ class SessionEndpointsIT {
   void refreshWithOversizedBodyIsPayloadTooLarge() {
     String body = "{\"refresh_token\":\"" + "a".repeat(1024 * 1024) + "\"}";
 
-    Browser.Response response =
+    Reply response =
         new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", "application/json");
 
     assertError(response, 413, "payload_too_large");
@@ -292,13 +288,13 @@ class SessionEndpointsIT {
     Browser browser = new Browser(app);
     browser.login(newUser());
 
-    Browser.Response get = browser.get("/api/v1/auth/refresh");
+    Reply get = browser.get("/api/v1/auth/refresh");
     assertError(get, 405, "method_not_allowed");
     assertThat(get.header("Allow")).hasValue("POST");
     assertThat(browser.get("/api/v1/auth/logout").header("Allow")).hasValue("POST");
     assertThat(browser.get("/api/v1/auth/logout-all").header("Allow")).hasValue("POST");
     assertThat(browser.post("/api/v1/auth/sessions", "").header("Allow")).hasValue("GET");
-    Browser.Response getOne = browser.get("/api/v1/auth/sessions/abc");
+    Reply getOne = browser.get("/api/v1/auth/sessions/abc");
     assertError(getOne, 405, "method_not_allowed");
     assertThat(getOne.header("Allow")).hasValue("DELETE");
   }
@@ -315,10 +311,10 @@ class SessionEndpointsIT {
     Browser.LoginResult secondLogin = second.login(user);
     new Browser(app).login(newUser()); // someone else
 
-    Browser.Response response = second.get("/api/v1/auth/sessions", "User-Agent", "ignored/1.0");
+    Reply response = second.get("/api/v1/auth/sessions", "User-Agent", "ignored/1.0");
 
     assertThat(response.status()).isEqualTo(200);
-    JsonNode json = response.json();
+    JsonNode json = json(response);
     assertThat(json.get("active_sessions").asInt()).isEqualTo(2);
     assertThat(json.get("redis_available").asBoolean()).isTrue();
     JsonNode sessions = json.get("sessions");
@@ -356,13 +352,13 @@ class SessionEndpointsIT {
     Browser second = new Browser(app);
     second.login(user);
 
-    Browser.Response response = second.delete("/api/v1/auth/sessions/" + firstLogin.sessionId());
+    Reply response = second.delete("/api/v1/auth/sessions/" + firstLogin.sessionId());
 
     assertThat(response.status()).isEqualTo(204);
     assertThat(response.body()).isEmpty();
     assertThat(response.setCookies()).isEmpty();
     assertThat(first.get("/api/me").status()).isEqualTo(401);
-    assertThat(second.get("/api/v1/auth/sessions").json().get("active_sessions").asInt())
+    assertThat(json(second.get("/api/v1/auth/sessions")).get("active_sessions").asInt())
         .isEqualTo(1);
   }
 
@@ -371,11 +367,10 @@ class SessionEndpointsIT {
     Browser browser = new Browser(app);
     Browser.LoginResult login = browser.login(newUser());
 
-    Browser.Response response = browser.delete("/api/v1/auth/sessions/" + login.sessionId());
+    Reply response = browser.delete("/api/v1/auth/sessions/" + login.sessionId());
 
     assertThat(response.status()).isEqualTo(204);
-    assertThat(response.setCookie("access_token"))
-        .hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    assertThat(response.setCookie("access_token").header()).contains("Max-Age=0");
     assertThat(browser.cookie("access_token")).isEmpty();
   }
 
@@ -386,7 +381,7 @@ class SessionEndpointsIT {
     Browser attacker = new Browser(app);
     attacker.login(newUser());
 
-    Browser.Response response = attacker.delete("/api/v1/auth/sessions/" + victimLogin.sessionId());
+    Reply response = attacker.delete("/api/v1/auth/sessions/" + victimLogin.sessionId());
 
     assertError(response, 404, "not_found");
     assertThat(victim.get("/api/me").status()).isEqualTo(200);
@@ -401,7 +396,7 @@ class SessionEndpointsIT {
     for (String id :
         List.of(
             "nope", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "a.b", "x".repeat(300), "%E2%82%AC", "%20")) {
-      Browser.Response response = browser.delete("/api/v1/auth/sessions/" + id);
+      Reply response = browser.delete("/api/v1/auth/sessions/" + id);
       assertThat(response.status()).as(id).isEqualTo(404);
       assertError(response, 404, "not_found");
     }
@@ -419,9 +414,7 @@ class SessionEndpointsIT {
       assertError(anonymous.post("/api/v1/auth/logout-all", ""), 401, "unauthorized");
       assertError(anonymous.delete("/api/v1/auth/sessions/abc"), 401, "unauthorized");
       assertThat(
-              anonymous
-                  .get("/api/v1/auth/sessions", "Authorization", "Bearer x.y.z")
-                  .json()
+              json(anonymous.get("/api/v1/auth/sessions", "Authorization", "Bearer x.y.z"))
                   .get("message")
                   .asText())
           .isEqualTo("Invalid access token");
@@ -453,9 +446,9 @@ class SessionEndpointsIT {
     String user = newUser();
     browser.login(user); // POST /api/v1/auth/login is the host's servlet
 
-    Browser.Response me = browser.get("/api/v1/auth/me");
+    Reply me = browser.get("/api/v1/auth/me");
 
     assertThat(me.status()).isEqualTo(200);
-    assertThat(me.json().get("user").asText()).isEqualTo(user);
+    assertThat(json(me).get("user").asText()).isEqualTo(user);
   }
 }

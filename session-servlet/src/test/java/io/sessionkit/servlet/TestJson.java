@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionkit.testing.CookieClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -26,5 +27,10 @@ final class TestJson {
     } catch (IOException e) {
       throw new UncheckedIOException("not JSON: " + json, e);
     }
+  }
+
+  /** The reply's body as JSON. */
+  static JsonNode json(CookieClient.Reply reply) {
+    return read(reply.body());
   }
 }

@@ -1,6 +1,5 @@
 package io.sessionkit.spring;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionkit.ActivityLog;
 import io.sessionkit.AuthenticationListener;
 import io.sessionkit.LoginThrottle;
@@ -20,13 +19,11 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,10 +42,11 @@ import org.springframework.context.annotation.Import;
  *       sessionkit.jwt.*};
  *   <li>{@link SessionManager} {@code sessionKitManager}, with every {@link SessionListener} and
  *       {@link AuthenticationListener} bean of the context, in {@code @Order};
- *   <li>{@link ActivityLog} {@code sessionKitActivityLog} (fed by the manager; in Redis when
- *       sessions are, else in memory; off with {@code sessionkit.activity.enabled=false}) and
- *       {@link LoginThrottle} {@code sessionKitLoginThrottle} from {@code sessionkit.activity.*}
- *       and {@code sessionkit.login-throttle.*};
+ *   <li>{@link ActivityLog} {@code sessionKitActivityLog} (fed by the manager; off with {@code
+ *       sessionkit.activity.enabled=false}) and {@link LoginThrottle} {@code
+ *       sessionKitLoginThrottle} from {@code sessionkit.activity.*} and {@code
+ *       sessionkit.login-throttle.*}: in the Redis of the {@link RedisSessionStore} bean, on its
+ *       connection, when there is one, else in memory;
  *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name, so
  *       it never competes with an application's own {@code Clock};
  *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also permit
@@ -59,25 +57,27 @@ import org.springframework.context.annotation.Import;
  *       with {@code sessionkit.endpoints.enabled=false}), both on {@code /*};
  *   <li>with Spring Security: a filter ({@code sessionKitSecurityContextFilter}, order {@value
  *       #SECURITY_CONTEXT_FILTER_ORDER}) that puts a {@link SessionKitAuthenticationToken} into the
- *       request's security context; off with {@code sessionkit.spring-security.enabled=false};
- *   <li>with Spring Boot's health support: the {@code sessionKit} health indicator ({@code
- *       sessionKitHealthIndicator}, see {@link SessionKitHealthIndicator});
- *   <li>with a {@link MeterRegistry} bean: {@link SessionKitMetrics} ({@code sessionKitMetrics}).
+ *       request's security context; off with {@code sessionkit.spring-security.enabled=false}.
  * </ul>
+ *
+ * <p>Health and metrics have auto-configurations of their own, which run after this one: {@link
+ * SessionKitHealthAutoConfiguration} and {@link SessionKitMetricsAutoConfiguration}.
  *
  * <p>The three filters run before Spring Security's filter chain (order -100 by default), so that
  * Spring Security sees the session's authentication and the session endpoints answer without
  * passing through the application's security rules.
  */
-@AutoConfiguration(
-    afterName = {
-      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
-    })
+@AutoConfiguration
 @ConditionalOnBooleanProperty(prefix = "sessionkit", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SessionKitProperties.class)
-// in this order: the first store configuration that matches wins, the in-memory one comes last
-@Import({StoreConfigurations.Redis.class, StoreConfigurations.InMemory.class})
+// In this order: the first store that matches wins, the in-memory one comes last; the activity
+// log and throttle then follow the store that won.
+@Import({
+  StoreConfigurations.RedisStore.class,
+  StoreConfigurations.InMemoryStore.class,
+  StoreConfigurations.RedisActivity.class,
+  StoreConfigurations.InMemoryActivity.class
+})
 public final class SessionKitAutoConfiguration {
 
   /** Order of the authentication filter: before Spring Security's default of -100. */
@@ -128,28 +128,6 @@ public final class SessionKitAutoConfiguration {
         authenticationListeners.orderedStream());
   }
 
-  @Bean
-  @ConditionalOnMissingBean
-  @ConditionalOnBooleanProperty(
-      prefix = "sessionkit.activity",
-      name = "enabled",
-      matchIfMissing = true)
-  ActivityLog sessionKitActivityLog(
-      SessionKitProperties properties,
-      SessionStore store,
-      @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
-    return SessionKitBuilders.activityLog(properties, store, clock);
-  }
-
-  @Bean
-  @ConditionalOnMissingBean
-  LoginThrottle sessionKitLoginThrottle(
-      SessionKitProperties properties,
-      SessionStore store,
-      @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
-    return SessionKitBuilders.loginThrottle(properties, store, clock);
-  }
-
   /** Cookies, path rules and client-address resolution, wherever the servlet API is present. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(
@@ -165,10 +143,16 @@ public final class SessionKitAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PathRules sessionKitPathRules(SessionKitProperties properties) {
+    PathRules sessionKitPathRules(
+        SessionKitProperties properties,
+        SessionManager manager,
+        SessionCookies cookies,
+        ClientInfoResolver clientInfo) {
       List<String> refresh =
           properties.getEndpoints().isEnabled()
-              ? List.of(SessionKitBuilders.endpointsBasePath(properties) + "/refresh")
+              ? List.of(
+                  SessionKitBuilders.endpoints(properties, manager, cookies, clientInfo)
+                      .refreshPath())
               : List.of();
       return SessionKitBuilders.pathRules(properties, refresh);
     }
@@ -199,23 +183,10 @@ public final class SessionKitAutoConfiguration {
         SessionCookies cookies,
         PathRules pathRules,
         ClientInfoResolver clientInfo) {
-      SessionAuthenticationFilter.Builder builder =
-          SessionAuthenticationFilter.builder(manager)
-              .cookies(cookies)
-              .pathRules(pathRules)
-              .clientInfo(clientInfo);
-      List<String> origins = SessionKitBuilders.allowedOrigins(properties);
-      try {
-        builder.allowedOrigins(origins);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidSessionKitConfigurationException(
-            "sessionkit.allowed-origins is invalid (" + e.getMessage() + ")",
-            "list origins as scheme://host[:port], such as https://app.example.com, with nothing"
-                + " after the port",
-            e);
-      }
       FilterRegistrationBean<SessionAuthenticationFilter> registration =
-          new FilterRegistrationBean<>(builder.build());
+          new FilterRegistrationBean<>(
+              SessionKitBuilders.authenticationFilter(
+                  properties, manager, cookies, pathRules, clientInfo));
       registration.setName("sessionKitAuthenticationFilter");
       registration.addUrlPatterns("/*");
       registration.setOrder(AUTHENTICATION_FILTER_ORDER);
@@ -233,14 +204,9 @@ public final class SessionKitAutoConfiguration {
         SessionManager manager,
         SessionCookies cookies,
         ClientInfoResolver clientInfo) {
-      SessionEndpoints endpoints =
-          SessionEndpoints.builder(manager)
-              .basePath(SessionKitBuilders.endpointsBasePath(properties))
-              .cookies(cookies)
-              .clientInfo(clientInfo)
-              .build();
       FilterRegistrationBean<SessionEndpoints> registration =
-          new FilterRegistrationBean<>(endpoints);
+          new FilterRegistrationBean<>(
+              SessionKitBuilders.endpoints(properties, manager, cookies, clientInfo));
       registration.setName("sessionKitEndpoints");
       registration.addUrlPatterns("/*");
       registration.setOrder(ENDPOINTS_FILTER_ORDER);
@@ -273,31 +239,6 @@ public final class SessionKitAutoConfiguration {
       registration.addUrlPatterns("/*");
       registration.setOrder(SECURITY_CONTEXT_FILTER_ORDER);
       return registration;
-    }
-  }
-
-  /** The {@code sessionKit} health component, with Spring Boot's health support present. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-  static class HealthConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean(name = "sessionKitHealthIndicator")
-    HealthIndicator sessionKitHealthIndicator(SessionManager manager) {
-      return new SessionKitHealthIndicator(manager);
-    }
-  }
-
-  /** Micrometer meters, when the application has a {@link MeterRegistry}. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-  @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
-  static class MetricsConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    SessionKitMetrics sessionKitMetrics(MeterRegistry registry, SessionStore store) {
-      return new SessionKitMetrics(registry, store);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Records sessionkit's activity in Micrometer. The auto-configuration registers one as a bean when
@@ -112,16 +113,16 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
   /** Counts logins, refreshes, revocations, evictions and refresh-token reuse. */
   @Override
   public void onEvent(SessionEvent event) {
-    switch (event.type()) {
-      case CREATED -> logins.increment();
-      case REFRESHED -> refreshes.increment();
-      case EVICTED -> evictions.increment();
-      case REFRESH_REUSE_DETECTED -> refreshReuse.increment();
-      case REVOKED -> event.reason().map(revocations::get).ifPresent(Counter::increment);
-      case NEW_DEVICE_LOGIN -> {
-        // counted as a login already
-      }
-    }
+    Optional<Counter> counter =
+        switch (event.type()) {
+          case CREATED -> Optional.of(logins);
+          case REFRESHED -> Optional.of(refreshes);
+          case EVICTED -> Optional.of(evictions);
+          case REFRESH_REUSE_DETECTED -> Optional.of(refreshReuse);
+          case REVOKED -> event.reason().map(revocations::get);
+          case NEW_DEVICE_LOGIN -> Optional.empty(); // counted as a login already
+        };
+    counter.ifPresent(Counter::increment);
   }
 
   /** Counts the check by outcome and records its latency. */

@@ -10,12 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
- * The {@code sessionkit.*} settings. They only feed the core builders; the auto-configuration
- * checks them at start-up and refuses to start with a message naming the property, the rule and the
- * fix. A blank text value counts as unset, so {@code sessionkit.redis.url=${REDIS_URL:}} means "no
+ * The {@code sessionkit.*} settings. They only feed the core builders, which check every value; a
+ * value a builder refuses stops the start with a message naming the property, the rule and the fix.
+ * A blank text value counts as unset, so {@code sessionkit.redis.url=${REDIS_URL:}} means "no
  * Redis" when the variable is missing. Durations take Boot's forms ({@code 15m}, {@code 7d}, {@code
- * 500ms}, {@code PT15M}); a plain number means seconds, except for the Redis timeouts, where it
- * means milliseconds. See {@code docs/configuration.md}.
+ * 500ms}, {@code PT15M}); a plain number means seconds, except for {@code
+ * sessionkit.redis.command-timeout} and {@code sessionkit.redis.connect-timeout}, where it means
+ * milliseconds. See {@code docs/configuration.md}.
  *
  * <p>A mutable bean for Spring's binder; not thread-safe, and read only while the context starts.
  */
@@ -25,22 +26,31 @@ public class SessionKitProperties {
   /** Whether sessionkit is auto-configured at all. */
   private boolean enabled = true;
 
-  /** Lifetime of an access token (JWT), in whole seconds; it never outlives its session. */
+  /**
+   * Lifetime of an access token (JWT), in whole seconds; it never outlives its session. A plain
+   * number is seconds.
+   */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration accessTokenLifetime = Duration.ofMinutes(15);
 
-  /** Absolute lifetime of a session from login, which is also the refresh-token lifetime. */
+  /**
+   * Absolute lifetime of a session from login, which is also the refresh-token lifetime; a plain
+   * number is seconds.
+   */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration sessionLifetime = Duration.ofDays(7);
 
   /**
    * How long a session may go without a request before it ends; 0 turns the idle timeout off. When
-   * set, it must be longer than the touch interval.
+   * set, it must be longer than the touch interval. A plain number is seconds.
    */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration idleTimeout = Duration.ZERO;
 
-  /** Least time between two writes of a session's last activity to the store. */
+  /**
+   * Least time between two writes of a session's last activity to the store; a plain number is
+   * seconds.
+   */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration touchInterval = Duration.ofMinutes(1);
 
@@ -49,7 +59,7 @@ public class SessionKitProperties {
 
   /**
    * How long after a rotation the immediately previous refresh token may be retried and get the
-   * same rotated token again; any other reuse revokes the session.
+   * same rotated token again; any other reuse revokes the session. A plain number is seconds.
    */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration refreshReuseGrace = Duration.ofSeconds(10);
@@ -228,7 +238,10 @@ public class SessionKitProperties {
     /** Issuer written into each token as iss and required on verification. Unset: none. */
     private @Nullable String issuer;
 
-    /** How long after its expiry a token is still accepted, in whole seconds (at most 24h). */
+    /**
+     * How long after its expiry a token is still accepted, in whole seconds (at most 24h); a plain
+     * number is seconds.
+     */
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration clockSkew = Duration.ofSeconds(30);
 
@@ -456,7 +469,8 @@ public class SessionKitProperties {
     /** Most entries kept per user; older ones are dropped. */
     private int maxEntriesPerUser = 100;
 
-    /** How long a user's feed is kept after its newest entry. */
+    /** How long a user's feed is kept after its newest entry; a plain number is seconds. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration retention = Duration.ofDays(7);
 
     public boolean isEnabled() {
@@ -501,7 +515,8 @@ public class SessionKitProperties {
     /** Failed logins allowed per key (typically username and client address) within a window. */
     private int maxFailures = 5;
 
-    /** How long a window lasts, counted from its first failure. */
+    /** How long a window lasts, counted from its first failure; a plain number is seconds. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration window = Duration.ofSeconds(60);
 
     public int getMaxFailures() {
@@ -529,7 +544,11 @@ public class SessionKitProperties {
   /** What this instance keeps while the store is unreachable in jwt-only mode. */
   public static class Outage {
 
-    /** How often, once the store answers again, what happened during an outage is written to it. */
+    /**
+     * How often, once the store answers again, what happened during an outage is written to it; a
+     * plain number is seconds.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration reconcileInterval = Duration.ofSeconds(1);
 
     /**
@@ -572,10 +591,15 @@ public class SessionKitProperties {
      */
     private @Nullable String url;
 
-    /** Most time one Redis command may take before the store counts as unavailable. */
+    /**
+     * Most time one Redis command may take before the store counts as unavailable; a plain number
+     * is milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
     private Duration commandTimeout = Duration.ofMillis(500);
 
-    /** Most time opening a Redis connection may take. */
+    /** Most time opening a Redis connection may take; a plain number is milliseconds. */
+    @DurationUnit(ChronoUnit.MILLIS)
     private Duration connectTimeout = Duration.ofSeconds(1);
 
     /**
@@ -584,7 +608,10 @@ public class SessionKitProperties {
      */
     private int failureThreshold = 2;
 
-    /** How often the open circuit breaker asks Redis whether it is back. */
+    /**
+     * How often the open circuit breaker asks Redis whether it is back; a plain number is seconds.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration probeInterval = Duration.ofMillis(500);
 
     public @Nullable String getUrl() {

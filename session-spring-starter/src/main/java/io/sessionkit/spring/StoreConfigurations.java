@@ -1,14 +1,22 @@
 package io.sessionkit.spring;
 
+import io.sessionkit.ActivityLog;
+import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionStore;
+import io.sessionkit.memory.InMemoryActivityLog;
+import io.sessionkit.memory.InMemoryLoginThrottle;
 import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.redis.RedisActivityLog;
+import io.sessionkit.redis.RedisLoginThrottle;
 import io.sessionkit.redis.RedisSessionStore;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
@@ -18,9 +26,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * One configuration per session-store backend, imported by {@link SessionKitAutoConfiguration} in
- * order: Redis when it is configured, else in-memory. Each backs off when the application defines
- * its own {@link SessionStore}.
+ * The backends, one configuration each, imported by {@link SessionKitAutoConfiguration} in this
+ * order: the session store (Redis when it is configured, else in memory), then the activity log and
+ * the login throttle (in the Redis of a {@link RedisSessionStore} bean, else in memory). Each bean
+ * backs off when the application defines its own.
  */
 final class StoreConfigurations {
 
@@ -32,48 +41,28 @@ final class StoreConfigurations {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnMissingBean(SessionStore.class)
   @Conditional(RedisConfiguredCondition.class)
-  static class Redis {
+  static class RedisStore {
 
     @Bean
-    SessionStore sessionKitStore(
+    RedisSessionStore sessionKitStore(
         SessionKitProperties properties,
         Environment environment,
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
       RedisLocation location =
           RedisLocation.resolve(environment)
               .orElseThrow(() -> new IllegalStateException("no Redis is configured"));
-      SessionKitProperties.Redis redis = properties.getRedis();
-      SessionKitBuilders.requirePositive(
-          redis.getCommandTimeout(), "sessionkit.redis.command-timeout", "e.g. 500ms");
-      SessionKitBuilders.requirePositive(
-          redis.getConnectTimeout(), "sessionkit.redis.connect-timeout", "e.g. 1s");
-      SessionKitBuilders.requirePositive(
-          redis.getProbeInterval(), "sessionkit.redis.probe-interval", "e.g. 500ms");
-      if (redis.getFailureThreshold() < 1) {
-        throw new InvalidSessionKitConfigurationException(
-            "sessionkit.redis.failure-threshold must be >= 1, but was "
-                + redis.getFailureThreshold(),
-            "use the number of failures in a row that opens the circuit breaker, e.g. 2");
-      }
       RedisSessionStore.Builder builder;
       try {
         builder = RedisSessionStore.builder().uri(location.uri());
       } catch (IllegalArgumentException e) {
-        // No cause attached: the parser's own exception underneath may quote the URI, and with
-        // it a password.
+        // Not through Setting, and no cause attached: RedisSessionStore.Builder#uri attaches
+        // the parser's exception, whose message may quote the URI, and with it a password.
         throw new InvalidSessionKitConfigurationException(
             location.source() + " could not be parsed as a Redis URI",
             "use redis://[user:password@]host:port/db, rediss://... for TLS, or"
                 + " redis-sentinel://host:port#master");
       }
-      RedisSessionStore store =
-          builder
-              .clock(clock)
-              .commandTimeout(redis.getCommandTimeout())
-              .connectTimeout(redis.getConnectTimeout())
-              .failureThreshold(redis.getFailureThreshold())
-              .probeInterval(redis.getProbeInterval())
-              .build();
+      RedisSessionStore store = SessionKitBuilders.redisStore(builder, properties, clock);
       log.info(
           "sessionkit: using the Redis session store at {} (from {})",
           location.safeDescription(),
@@ -85,16 +74,73 @@ final class StoreConfigurations {
   /** The in-memory store, when no Redis is configured. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnMissingBean(SessionStore.class)
-  static class InMemory {
+  static class InMemoryStore {
 
     @Bean
-    SessionStore sessionKitStore(
+    InMemorySessionStore sessionKitStore(
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
       log.warn(
           "sessionkit: no Redis configured (sessionkit.redis.url or spring.data.redis.*): using"
               + " the in-memory session store; sessions are lost on restart and not shared"
               + " between instances");
       return InMemorySessionStore.create(clock);
+    }
+  }
+
+  /** The activity log and login throttle in Redis, on the connection of the Redis store. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnSingleCandidate(RedisSessionStore.class)
+  static class RedisActivity {
+
+    @Bean
+    @ConditionalOnMissingBean(ActivityLog.class)
+    @ConditionalOnBooleanProperty(
+        prefix = "sessionkit.activity",
+        name = "enabled",
+        matchIfMissing = true)
+    RedisActivityLog sessionKitActivityLog(
+        SessionKitProperties properties, RedisSessionStore store) {
+      return SessionKitBuilders.activityLog(
+          properties,
+          (maxEntries, retention) -> RedisActivityLog.sharing(store, maxEntries, retention));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(LoginThrottle.class)
+    RedisLoginThrottle sessionKitLoginThrottle(
+        SessionKitProperties properties, RedisSessionStore store) {
+      return SessionKitBuilders.loginThrottle(
+          properties,
+          (maxFailures, window) -> RedisLoginThrottle.sharing(store, maxFailures, window));
+    }
+  }
+
+  /** The activity log and login throttle in memory, when sessions are not in Redis. */
+  @Configuration(proxyBeanMethods = false)
+  static class InMemoryActivity {
+
+    @Bean
+    @ConditionalOnMissingBean(ActivityLog.class)
+    @ConditionalOnBooleanProperty(
+        prefix = "sessionkit.activity",
+        name = "enabled",
+        matchIfMissing = true)
+    InMemoryActivityLog sessionKitActivityLog(
+        SessionKitProperties properties,
+        @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+      return SessionKitBuilders.activityLog(
+          properties,
+          (maxEntries, retention) -> InMemoryActivityLog.create(clock, maxEntries, retention));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(LoginThrottle.class)
+    InMemoryLoginThrottle sessionKitLoginThrottle(
+        SessionKitProperties properties,
+        @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+      return SessionKitBuilders.loginThrottle(
+          properties,
+          (maxFailures, window) -> InMemoryLoginThrottle.create(clock, maxFailures, window));
     }
   }
 

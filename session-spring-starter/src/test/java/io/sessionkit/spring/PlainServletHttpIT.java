@@ -2,8 +2,11 @@ package io.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
+import io.sessionkit.testing.CookieClient;
+import io.sessionkit.testing.CookieClient.Reply;
+import io.sessionkit.testing.RedisExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -41,9 +44,11 @@ class PlainServletHttpIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.shared();
+
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
-    registry.add("sessionkit.redis.url", TestRedis::uri);
+    registry.add("sessionkit.redis.url", REDIS::uri);
   }
 
   @LocalServerPort int port;
@@ -59,80 +64,85 @@ class PlainServletHttpIT {
 
   @Test
   void loginThenProtectedThenLogoutThen401() {
-    Browser browser = new Browser(port);
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(401);
+    CookieClient browser = CookieClient.on(port);
+    assertThat(browser.get("/api/me").status()).isEqualTo(401);
 
-    JsonNode login = json(browser.post("/api/login?user=plain-alice&roles=ADMIN"));
-    HttpResponse<String> me = browser.get("/api/me");
-    assertThat(me.statusCode()).isEqualTo(200);
+    JsonNode login = json(browser.post("/api/login?user=plain-alice&roles=ADMIN", null));
+    Reply me = browser.get("/api/me");
+    assertThat(me.status()).isEqualTo(200);
     assertThat(json(me).get("admin").asBoolean()).isTrue();
     assertThat(json(me).get("user").asString()).isEqualTo("plain-alice");
     assertThat(json(me).get("session").asString()).isEqualTo(login.get("session_id").asString());
 
-    String access = browser.cookie("access_token");
-    assertThat(browser.post("/api/v1/auth/logout").statusCode()).isEqualTo(200);
-    assertThat(browser.getWithBearer("/api/me", access).statusCode()).isEqualTo(401);
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(401);
+    String access = browser.cookie("access_token").orElseThrow();
+    assertThat(browser.post("/api/v1/auth/logout", null).status()).isEqualTo(200);
+    assertThat(bearer("/api/me", access).status()).isEqualTo(401);
+    assertThat(browser.get("/api/me").status()).isEqualTo(401);
   }
 
   @Test
   void refreshRotatesAndReusingTheOldTokenRevokesTheSession() {
-    Browser browser = new Browser(port);
-    browser.post("/api/login?user=plain-bob");
-    String oldRefresh = browser.cookie("refresh_token");
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=plain-bob", null);
+    String oldRefresh = browser.cookie("refresh_token").orElseThrow();
 
-    assertThat(browser.post("/api/v1/auth/refresh").statusCode()).isEqualTo(200);
-    assertThat(browser.cookie("refresh_token")).isNotEqualTo(oldRefresh);
-    String newAccess = browser.cookie("access_token");
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+    assertThat(browser.post("/api/v1/auth/refresh", null).status()).isEqualTo(200);
+    assertThat(browser.cookie("refresh_token")).get().isNotEqualTo(oldRefresh);
+    String newAccess = browser.cookie("access_token").orElseThrow();
+    assertThat(browser.get("/api/me").status()).isEqualTo(200);
 
-    Browser thief = new Browser(port);
+    CookieClient thief = CookieClient.on(port);
     thief.setCookie("refresh_token", oldRefresh);
-    assertThat(thief.post("/api/v1/auth/refresh").statusCode()).isEqualTo(401);
+    assertThat(thief.post("/api/v1/auth/refresh", null).status()).isEqualTo(401);
 
-    assertThat(browser.getWithBearer("/api/me", newAccess).statusCode()).isEqualTo(401);
+    assertThat(bearer("/api/me", newAccess).status()).isEqualTo(401);
   }
 
   @Test
   void sessionsCanBeListedAndRevokedFromAnotherDevice() {
-    Browser laptop = new Browser(port);
-    laptop.post("/api/login?user=plain-carol");
-    Browser phone = new Browser(port);
+    CookieClient laptop = CookieClient.on(port);
+    laptop.post("/api/login?user=plain-carol", null);
+    CookieClient phone = CookieClient.on(port);
     String phoneSession =
-        json(phone.post("/api/login?user=plain-carol")).get("session_id").asString();
+        json(phone.post("/api/login?user=plain-carol", null)).get("session_id").asString();
 
     JsonNode list = json(laptop.get("/api/v1/auth/sessions"));
     assertThat(list.get("active_sessions").asInt()).isEqualTo(2);
     assertThat(list.get("redis_available").asBoolean()).isTrue();
 
-    assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneSession).statusCode()).isEqualTo(204);
-    assertThat(phone.get("/api/me").statusCode()).isEqualTo(401);
-    assertThat(laptop.get("/api/me").statusCode()).isEqualTo(200);
+    assertThat(laptop.delete("/api/v1/auth/sessions/" + phoneSession).status()).isEqualTo(204);
+    assertThat(phone.get("/api/me").status()).isEqualTo(401);
+    assertThat(laptop.get("/api/me").status()).isEqualTo(200);
   }
 
   @Test
   void logoutAllEndsEverySessionOfTheUser() {
-    Browser laptop = new Browser(port);
-    laptop.post("/api/login?user=plain-dora");
-    Browser phone = new Browser(port);
-    phone.post("/api/login?user=plain-dora");
+    CookieClient laptop = CookieClient.on(port);
+    laptop.post("/api/login?user=plain-dora", null);
+    CookieClient phone = CookieClient.on(port);
+    phone.post("/api/login?user=plain-dora", null);
 
-    HttpResponse<String> response = laptop.post("/api/v1/auth/logout-all");
-    assertThat(response.statusCode()).isEqualTo(200);
+    Reply response = laptop.post("/api/v1/auth/logout-all", null);
+    assertThat(response.status()).isEqualTo(200);
     assertThat(json(response).get("sessions_deleted").asInt()).isEqualTo(2);
-    assertThat(phone.get("/api/me").statusCode()).isEqualTo(401);
+    assertThat(phone.get("/api/me").status()).isEqualTo(401);
   }
 
   @Test
   void healthShowsTheSessionKitComponent() {
-    HttpResponse<String> response = new Browser(port).get("/actuator/health");
-    assertThat(response.statusCode()).isEqualTo(200);
+    Reply response = CookieClient.on(port).get("/actuator/health");
+    assertThat(response.status()).isEqualTo(200);
     JsonNode component = json(response).get("components").get("sessionKit");
     assertThat(component.get("status").asString()).isEqualTo("UP");
     assertThat(component.get("details").get("store").asString()).isEqualTo("redis");
   }
 
-  private static JsonNode json(HttpResponse<String> response) {
+  /** A GET with {@code Authorization: Bearer}, from a client without cookies. */
+  private Reply bearer(String path, String token) {
+    return CookieClient.on(port).get(path, "Authorization", "Bearer " + token);
+  }
+
+  private static JsonNode json(Reply response) {
     return JSON.readTree(response.body());
   }
 }

@@ -71,14 +71,20 @@ class SessionKitAutoConfigurationTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
   private static final String UNUSED_REDIS = "redis://127.0.0.1:1";
 
+  private static final AutoConfigurations AUTO_CONFIGURATIONS =
+      AutoConfigurations.of(
+          SessionKitAutoConfiguration.class,
+          SessionKitHealthAutoConfiguration.class,
+          SessionKitMetricsAutoConfiguration.class);
+
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
-          .withConfiguration(AutoConfigurations.of(SessionKitAutoConfiguration.class))
+          .withConfiguration(AUTO_CONFIGURATIONS)
           .withPropertyValues("sessionkit.jwt.secret=" + SECRET);
 
   private final WebApplicationContextRunner webRunner =
       new WebApplicationContextRunner()
-          .withConfiguration(AutoConfigurations.of(SessionKitAutoConfiguration.class))
+          .withConfiguration(AUTO_CONFIGURATIONS)
           .withPropertyValues("sessionkit.jwt.secret=" + SECRET);
 
   // --- on and off ---
@@ -132,6 +138,31 @@ class SessionKitAutoConfigurationTest {
               assertThat(context.getBean(LoginThrottle.class))
                   .isInstanceOf(RedisLoginThrottle.class);
             });
+  }
+
+  @Test
+  void anApplicationsRedisSessionStoreIsSharedByTheActivityLogAndTheThrottle() {
+    runner
+        .withBean(
+            "ownStore",
+            RedisSessionStore.class,
+            () -> RedisSessionStore.builder().uri(UNUSED_REDIS).build())
+        .run(
+            context -> {
+              assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
+              assertThat(context.getBean(ActivityLog.class)).isInstanceOf(RedisActivityLog.class);
+              assertThat(context.getBean(LoginThrottle.class))
+                  .isInstanceOf(RedisLoginThrottle.class);
+            });
+  }
+
+  @Test
+  void aLoginThrottleOfTheApplicationReplacesOurs() {
+    LoginThrottle own = InMemoryLoginThrottle.create(Clock.systemUTC(), 1, Duration.ofMinutes(1));
+    runner
+        .withPropertyValues("sessionkit.redis.url=" + UNUSED_REDIS)
+        .withBean("ownThrottle", LoginThrottle.class, () -> own)
+        .run(context -> assertThat(context.getBean(LoginThrottle.class)).isSameAs(own));
   }
 
   @Test
@@ -481,32 +512,11 @@ class SessionKitAutoConfigurationTest {
             });
   }
 
-  @Test
-  void plainNumbersAreSecondsExceptForTheRedisTimeouts() {
-    runner
-        .withPropertyValues(
-            "sessionkit.access-token-lifetime=900",
-            "sessionkit.refresh-reuse-grace=10",
-            "sessionkit.idle-timeout=3600",
-            "sessionkit.jwt.clock-skew=5",
-            "sessionkit.redis.command-timeout=250")
-        .run(
-            context -> {
-              SessionKitProperties properties = context.getBean(SessionKitProperties.class);
-              assertThat(properties.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
-              assertThat(properties.getRefreshReuseGrace()).isEqualTo(Duration.ofSeconds(10));
-              assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofHours(1));
-              assertThat(properties.getJwt().getClockSkew()).isEqualTo(Duration.ofSeconds(5));
-              assertThat(properties.getRedis().getCommandTimeout())
-                  .isEqualTo(Duration.ofMillis(250));
-            });
-  }
-
   // what an application writes to map its own variables, with every variable unset
   @Test
   void placeholdersWithEmptyDefaultsMeanTheDefaults() {
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SessionKitAutoConfiguration.class))
+        .withConfiguration(AUTO_CONFIGURATIONS)
         .withPropertyValues(
             "sessionkit.redis.url=${REDIS_URL_FOR_THIS_TEST:}",
             "sessionkit.jwt.secret=${JWT_SECRET_FOR_THIS_TEST:}",
@@ -566,8 +576,9 @@ class SessionKitAutoConfigurationTest {
               assertThat(failure(context))
                   .isInstanceOf(InvalidSessionKitConfigurationException.class)
                   .hasMessage(
-                      "sessionkit.jwt.secret must be at least 32 bytes, but was 14 bytes: use a random"
-                          + " secret of 32+ bytes, e.g. the output of `openssl rand -base64 48`");
+                      "sessionkit.jwt.secret must be at least 32 bytes in UTF-8 for HS256, but was"
+                          + " 14 bytes: use a random secret of 32+ bytes, e.g. the output of"
+                          + " `openssl rand -base64 48`");
               assertThat(fullTrace(context.getStartupFailure())).doesNotContain("tooShortSecret");
             });
   }
@@ -575,7 +586,7 @@ class SessionKitAutoConfigurationTest {
   @Test
   void missingSecretMeansARandomKeyAndAWarning(CapturedOutput output) {
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(SessionKitAutoConfiguration.class))
+        .withConfiguration(AUTO_CONFIGURATIONS)
         .withPropertyValues("sessionkit.jwt.secret=")
         .run(
             context -> {
@@ -635,7 +646,8 @@ class SessionKitAutoConfigurationTest {
             context ->
                 assertThat(failure(context))
                     .hasMessageStartingWith(
-                        "sessionkit.jwt.previous-keys[0].secret must be at least 32 bytes, but was 5 bytes"));
+                        "sessionkit.jwt.previous-keys[0].secret must be at least 32 bytes in UTF-8"
+                            + " for HS256, but was 5 bytes"));
   }
 
   @Test
@@ -660,7 +672,7 @@ class SessionKitAutoConfigurationTest {
         .run(
             context -> {
               assertThat(failure(context))
-                  .hasMessageStartingWith("sessionkit.jwt.key-id is invalid");
+                  .hasMessageStartingWith("sessionkit.jwt.key-id must match");
               assertThat(fullTrace(context.getStartupFailure())).doesNotContain(SECRET);
             });
   }
@@ -698,7 +710,8 @@ class SessionKitAutoConfigurationTest {
                 assertThat(failure(context))
                     .isInstanceOf(InvalidSessionKitConfigurationException.class)
                     .hasMessageContaining(
-                        "sessionkit.idle-timeout (PT30S) must be longer than sessionkit.touch-interval (PT1M)")
+                        "sessionkit.idle-timeout must be longer than sessionkit.touch-interval, but"
+                            + " was PT30S <= PT1M")
                     .hasMessageContaining("set sessionkit.idle-timeout=0"));
   }
 
@@ -818,8 +831,8 @@ class SessionKitAutoConfigurationTest {
     assertThat(output)
         .contains("APPLICATION FAILED TO START")
         .contains(
-            "Invalid sessionkit configuration: sessionkit.jwt.secret must be at least 32 bytes,"
-                + " but was 18 bytes.")
+            "Invalid sessionkit configuration: sessionkit.jwt.secret must be at least 32 bytes in"
+                + " UTF-8 for HS256, but was 18 bytes.")
         .contains("Fix the configuration: use a random secret of 32+ bytes")
         .doesNotContain("short-secret-value");
   }
@@ -1024,6 +1037,19 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void healthAndMetricsAreOffWithSessionKit() {
+    runner
+        .withBean(SimpleMeterRegistry.class)
+        .withPropertyValues("sessionkit.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean("sessionKitHealthIndicator");
+              assertThat(context).doesNotHaveBean(SessionKitMetrics.class);
+            });
+  }
+
+  @Test
   void noMetricsWithoutAMeterRegistryBean() {
     runner.run(context -> assertThat(context).doesNotHaveBean(SessionKitMetrics.class));
   }
@@ -1087,7 +1113,11 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ImportAutoConfiguration(SessionKitAutoConfiguration.class)
+  @ImportAutoConfiguration({
+    SessionKitAutoConfiguration.class,
+    SessionKitHealthAutoConfiguration.class,
+    SessionKitMetricsAutoConfiguration.class
+  })
   static class MinimalApp {}
 
   static class ClockUser {

@@ -3,8 +3,11 @@ package io.sessionkit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpResponse;
+import io.sessionkit.testing.CookieClient;
+import io.sessionkit.testing.CookieClient.Reply;
+import io.sessionkit.testing.RedisExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,9 +33,11 @@ class SpringSecurityHttpIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  @RegisterExtension static final RedisExtension REDIS = RedisExtension.shared();
+
   @DynamicPropertySource
   static void redis(DynamicPropertyRegistry registry) {
-    registry.add("sessionkit.redis.url", TestRedis::uri);
+    registry.add("sessionkit.redis.url", REDIS::uri);
   }
 
   @LocalServerPort int port;
@@ -41,11 +46,11 @@ class SpringSecurityHttpIT {
 
   @Test
   void authenticationPrincipalIsTheSessionKitPrincipal() {
-    Browser browser = new Browser(port);
-    JsonNode login = json(browser.post("/api/login?user=sec-alice&roles=ADMIN,USER"));
+    CookieClient browser = CookieClient.on(port);
+    JsonNode login = json(browser.post("/api/login?user=sec-alice&roles=ADMIN,USER", null));
 
-    HttpResponse<String> me = browser.get("/api/me");
-    assertThat(me.statusCode()).isEqualTo(200);
+    Reply me = browser.get("/api/me");
+    assertThat(me.status()).isEqualTo(200);
     JsonNode body = json(me);
     assertThat(body.get("user").asString()).isEqualTo("sec-alice");
     assertThat(body.get("session").asString()).isEqualTo(login.get("session_id").asString());
@@ -54,81 +59,83 @@ class SpringSecurityHttpIT {
 
   @Test
   void rolesBecomeAuthoritiesForUrlRulesAndMethodSecurity() {
-    Browser admin = new Browser(port);
-    admin.post("/api/login?user=sec-admin&roles=ADMIN");
-    Browser user = new Browser(port);
-    user.post("/api/login?user=sec-bob&roles=USER");
+    CookieClient admin = CookieClient.on(port);
+    admin.post("/api/login?user=sec-admin&roles=ADMIN", null);
+    CookieClient user = CookieClient.on(port);
+    user.post("/api/login?user=sec-bob&roles=USER", null);
 
-    assertThat(admin.get("/api/admin/stats").statusCode()).isEqualTo(200);
-    assertThat(user.get("/api/admin/stats").statusCode()).isEqualTo(403);
-    assertThat(admin.get("/api/reports").statusCode()).isEqualTo(200);
-    assertThat(user.get("/api/reports").statusCode()).isEqualTo(403);
+    assertThat(admin.get("/api/admin/stats").status()).isEqualTo(200);
+    assertThat(user.get("/api/admin/stats").status()).isEqualTo(403);
+    assertThat(admin.get("/api/reports").status()).isEqualTo(200);
+    assertThat(user.get("/api/reports").status()).isEqualTo(403);
   }
 
   @Test
   void bearerTokenWorksLikeTheCookie() {
-    Browser browser = new Browser(port);
+    CookieClient browser = CookieClient.on(port);
     String token =
-        json(browser.post("/api/login?user=sec-bearer&roles=ADMIN")).get("access_token").asString();
-    Browser other = new Browser(port);
-    assertThat(other.getWithBearer("/api/admin/stats", token).statusCode()).isEqualTo(200);
+        json(browser.post("/api/login?user=sec-bearer&roles=ADMIN", null))
+            .get("access_token")
+            .asString();
+    CookieClient other = CookieClient.on(port);
+    assertThat(bearer("/api/admin/stats", token).status()).isEqualTo(200);
   }
 
   @Test
   void missingOrBadTokenOnAProtectedPathIs401FromSessionKit() {
-    Browser browser = new Browser(port);
-    HttpResponse<String> none = browser.get("/api/me");
-    assertThat(none.statusCode()).isEqualTo(401);
+    CookieClient browser = CookieClient.on(port);
+    Reply none = browser.get("/api/me");
+    assertThat(none.status()).isEqualTo(401);
     assertThat(json(none).get("error").asString()).isEqualTo("unauthorized");
-    assertThat(browser.getWithBearer("/api/me", "not.a.jwt").statusCode()).isEqualTo(401);
+    assertThat(bearer("/api/me", "not.a.jwt").status()).isEqualTo(401);
   }
 
   @Test
   void logoutEndsTheSessionOnTheNextRequest() {
-    Browser browser = new Browser(port);
-    browser.post("/api/login?user=sec-carol");
-    String access = browser.cookie("access_token");
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=sec-carol", null);
+    String access = browser.cookie("access_token").orElseThrow();
+    assertThat(browser.get("/api/me").status()).isEqualTo(200);
 
-    assertThat(browser.post("/api/v1/auth/logout").statusCode()).isEqualTo(200);
-    assertThat(browser.cookie("access_token")).isNull();
+    assertThat(browser.post("/api/v1/auth/logout", null).status()).isEqualTo(200);
+    assertThat(browser.cookie("access_token")).isEmpty();
 
-    assertThat(browser.getWithBearer("/api/me", access).statusCode()).isEqualTo(401);
+    assertThat(bearer("/api/me", access).status()).isEqualTo(401);
   }
 
   @Test
   void refreshRotatesAndARetryWithinTheGraceGetsTheSameToken() {
-    Browser browser = new Browser(port);
-    browser.post("/api/login?user=sec-dave");
-    String firstRefresh = browser.cookie("refresh_token");
-    String firstAccess = browser.cookie("access_token");
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=sec-dave", null);
+    String firstRefresh = browser.cookie("refresh_token").orElseThrow();
+    String firstAccess = browser.cookie("access_token").orElseThrow();
 
-    assertThat(browser.post("/api/v1/auth/refresh").statusCode()).isEqualTo(200);
-    String rotated = browser.cookie("refresh_token");
+    assertThat(browser.post("/api/v1/auth/refresh", null).status()).isEqualTo(200);
+    String rotated = browser.cookie("refresh_token").orElseThrow();
     assertThat(rotated).isNotEqualTo(firstRefresh);
-    assertThat(browser.cookie("access_token")).isNotEqualTo(firstAccess);
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+    assertThat(browser.cookie("access_token")).get().isNotEqualTo(firstAccess);
+    assertThat(browser.get("/api/me").status()).isEqualTo(200);
 
     // a second tab still holding the previous token, within the default 10 s grace
-    Browser tab = new Browser(port);
+    CookieClient tab = CookieClient.on(port);
     tab.setCookie("refresh_token", firstRefresh);
-    assertThat(tab.post("/api/v1/auth/refresh").statusCode()).isEqualTo(200);
-    assertThat(tab.cookie("refresh_token")).isEqualTo(rotated);
+    assertThat(tab.post("/api/v1/auth/refresh", null).status()).isEqualTo(200);
+    assertThat(tab.cookie("refresh_token")).hasValue(rotated);
   }
 
   @Test
   void refreshWithAnExpiredAccessCookieReachesTheEndpoint() {
-    Browser browser = new Browser(port);
-    browser.post("/api/login?user=sec-erin");
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=sec-erin", null);
     browser.setCookie("access_token", "expired.or.garbage");
-    assertThat(browser.post("/api/v1/auth/refresh").statusCode()).isEqualTo(200);
-    assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+    assertThat(browser.post("/api/v1/auth/refresh", null).status()).isEqualTo(200);
+    assertThat(browser.get("/api/me").status()).isEqualTo(200);
   }
 
   @Test
   void healthShowsTheSessionKitComponentOnRedis() {
-    HttpResponse<String> response = new Browser(port).get("/actuator/health");
-    assertThat(response.statusCode()).isEqualTo(200);
+    Reply response = CookieClient.on(port).get("/actuator/health");
+    assertThat(response.status()).isEqualTo(200);
     JsonNode component = json(response).get("components").get("sessionKit");
     assertThat(component.get("status").asString()).isEqualTo("UP");
     assertThat(component.get("details").get("store").asString()).isEqualTo("redis");
@@ -140,8 +147,8 @@ class SpringSecurityHttpIT {
   void metricsGoToTheApplicationsMeterRegistry() {
     MeterRegistry registry = context.getBean(MeterRegistry.class);
     double before = registry.get("sessionkit.logins").counter().count();
-    Browser browser = new Browser(port);
-    browser.post("/api/login?user=sec-metrics");
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=sec-metrics", null);
     browser.get("/api/me");
     assertThat(registry.get("sessionkit.logins").counter().count()).isEqualTo(before + 1);
     assertThat(
@@ -159,7 +166,12 @@ class SpringSecurityHttpIT {
     assertThat(context.containsBean("sessionKitSecurityContextFilter")).isTrue();
   }
 
-  private static JsonNode json(HttpResponse<String> response) {
+  /** A GET with {@code Authorization: Bearer}, from a client without cookies. */
+  private Reply bearer(String path, String token) {
+    return CookieClient.on(port).get(path, "Authorization", "Bearer " + token);
+  }
+
+  private static JsonNode json(Reply response) {
     return JSON.readTree(response.body());
   }
 }

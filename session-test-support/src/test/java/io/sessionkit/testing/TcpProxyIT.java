@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TcpProxyTest {
+class TcpProxyIT {
 
   // how long a command waits for its reply; connecting gets longer, the machine may be busy
   private static final Duration TIMEOUT = Duration.ofMillis(300);

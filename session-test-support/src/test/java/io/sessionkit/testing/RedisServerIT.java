@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RedisExtension.class)
-class RedisServerTest {
+class RedisServerIT {
 
   // Small, so that a paused server costs each test half a second, not a minute.
   private static final Duration TIMEOUT = Duration.ofMillis(500);

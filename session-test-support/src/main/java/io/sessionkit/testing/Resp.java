@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Resp {
 
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
   private Resp() {}
 
   /**
@@ -57,6 +59,24 @@ final class Resp {
       return "+PONG".equals(send(host, port, timeout, "PING"));
     } catch (IOException notYet) {
       return false;
+    }
+  }
+
+  /**
+   * Deletes every key with {@code FLUSHALL}.
+   *
+   * @throws IllegalStateException when the server does not answer {@code +OK}
+   */
+  static void flushAll(String host, int port) {
+    String reply;
+    try {
+      reply = send(host, port, FLUSH_TIMEOUT, "FLUSHALL");
+    } catch (IOException e) {
+      throw new IllegalStateException("FLUSHALL on " + host + ":" + port + " failed", e);
+    }
+    if (!"+OK".equals(reply)) {
+      throw new IllegalStateException(
+          "FLUSHALL on " + host + ":" + port + " answered " + reply + " instead of +OK");
     }
   }
 
