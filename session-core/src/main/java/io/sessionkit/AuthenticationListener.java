@@ -10,5 +10,5 @@ import java.time.Duration;
 @FunctionalInterface
 public interface AuthenticationListener {
 
-  void onAuthentication(Authentication result, Duration took);
+  void onAuthentication(AuthenticationResult result, Duration took);
 }

@@ -8,6 +8,6 @@ public enum FallbackMode {
    * not seen until the store is back.
    */
   JWT_ONLY,
-  /** Refuse authentication with {@link Authentication.Status#STORE_UNAVAILABLE}. */
+  /** Refuse authentication with {@link AuthenticationResult.Status#STORE_UNAVAILABLE}. */
   DENY
 }

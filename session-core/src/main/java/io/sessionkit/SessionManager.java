@@ -211,12 +211,12 @@ public final class SessionManager implements AutoCloseable {
    * activity recorded at most once per touch interval. Never throws for bad input, nor when the
    * store is unreachable: that is answered according to the {@link FallbackMode}.
    */
-  public Authentication authenticate(String accessToken) {
+  public AuthenticationResult authenticate(String accessToken) {
     if (authenticationListeners.isEmpty()) {
       return check(accessToken);
     }
     long start = System.nanoTime();
-    Authentication result = check(accessToken);
+    AuthenticationResult result = check(accessToken);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     for (AuthenticationListener listener : authenticationListeners) {
       try {
@@ -228,39 +228,39 @@ public final class SessionManager implements AutoCloseable {
     return result;
   }
 
-  private Authentication check(String accessToken) {
+  private AuthenticationResult check(String accessToken) {
     TokenVerification verification = tokens.verify(accessToken);
     if (!verification.isValid()) {
-      return Authentication.invalidToken(verification.status());
+      return AuthenticationResult.invalidToken(verification.status());
     }
     TokenClaims claims = verification.claims().orElseThrow();
     // an end recorded during an outage holds even once the store answers again
     if (outageRecord.isEnded(claims)) {
-      return Authentication.sessionEnded(claims);
+      return AuthenticationResult.sessionEnded(claims);
     }
     SessionCheck check;
     try {
       check = storePolicy.check(claims);
     } catch (SessionStoreUnavailableException e) {
       if (fallbackMode == FallbackMode.DENY) {
-        return Authentication.storeUnavailable(claims);
+        return AuthenticationResult.storeUnavailable(claims);
       }
       check = recentEnds.covers(claims) ? SessionCheck.ended() : outageRecord.check(claims);
     }
     return switch (check.status()) {
       case LIVE -> {
         served.served(claims.sessionId(), claims.userId());
-        yield Authentication.authenticated(claims, false);
+        yield AuthenticationResult.authenticated(claims, false);
       }
-      case LIVE_WITHOUT_STORE -> Authentication.authenticated(claims, true);
+      case LIVE_WITHOUT_STORE -> AuthenticationResult.authenticated(claims, true);
       case ENDED -> {
         // created here during an outage and not written to the store yet
         if (outageRecord.pendingSession(claims.sessionId()).isPresent()) {
-          yield Authentication.authenticated(claims, true);
+          yield AuthenticationResult.authenticated(claims, true);
         }
         // a signed token names a real session: remember that it ended, for the next outage
         recentEnds.sessionEnded(claims.sessionId());
-        yield Authentication.sessionEnded(claims);
+        yield AuthenticationResult.sessionEnded(claims);
       }
     };
   }

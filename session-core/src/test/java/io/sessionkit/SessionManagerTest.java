@@ -89,9 +89,9 @@ public class SessionManagerTest {
     String user = newUser();
     Login login = manager.login(user, Set.of("USER"), LAPTOP);
 
-    Authentication auth = manager.authenticate(login.accessToken().value());
+    AuthenticationResult auth = manager.authenticate(login.accessToken().value());
 
-    assertThat(auth.status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(auth.status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
     assertThat(auth.withoutStore()).isFalse();
     TokenClaims claims = auth.claims().orElseThrow();
     assertThat(claims.userId()).isEqualTo(user);
@@ -116,7 +116,7 @@ public class SessionManagerTest {
     assertThat(manager.revoke(user, laptop.session().id(), PHONE)).isTrue();
 
     assertThat(manager.authenticate(laptop.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
     assertThat(events)
         .last()
@@ -149,7 +149,7 @@ public class SessionManagerTest {
     assertThat(manager.logout(laptop.session().id(), LAPTOP)).isFalse();
 
     assertThat(manager.authenticate(laptop.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.refresh(laptop.refreshToken().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
     assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
@@ -191,7 +191,7 @@ public class SessionManagerTest {
     assertThat(access.tokenId()).isNotEqualTo(login.accessToken().tokenId());
     assertThat(refresh.refreshToken().orElseThrow().value())
         .isNotEqualTo(login.refreshToken().value());
-    Authentication auth = manager.authenticate(access.value());
+    AuthenticationResult auth = manager.authenticate(access.value());
     assertThat(auth.claims().orElseThrow().sessionId()).isEqualTo(login.session().id());
     assertThat(eventTypes()).endsWith(SessionEvent.Type.REFRESHED);
   }
@@ -222,7 +222,7 @@ public class SessionManagerTest {
     assertThat(reuse.status()).isEqualTo(Refresh.Status.REUSE_DETECTED);
     assertThat(reuse.session()).contains(login.session());
     assertThat(manager.authenticate(rotated.accessToken().orElseThrow().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.refresh(rotated.refreshToken().orElseThrow().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
     assertThat(eventTypes())
@@ -282,10 +282,10 @@ public class SessionManagerTest {
     assertThat(manager.authenticate("").tokenStatus())
         .isEqualTo(TokenVerification.Status.MALFORMED);
     assertThat(manager.authenticate("a.b.c").status())
-        .isEqualTo(Authentication.Status.INVALID_TOKEN);
+        .isEqualTo(AuthenticationResult.Status.INVALID_TOKEN);
     clock.advance(Duration.ofMinutes(16));
-    Authentication expired = manager.authenticate(login.accessToken().value());
-    assertThat(expired.status()).isEqualTo(Authentication.Status.INVALID_TOKEN);
+    AuthenticationResult expired = manager.authenticate(login.accessToken().value());
+    assertThat(expired.status()).isEqualTo(AuthenticationResult.Status.INVALID_TOKEN);
     assertThat(expired.tokenStatus()).isEqualTo(TokenVerification.Status.EXPIRED);
   }
 
@@ -302,7 +302,7 @@ public class SessionManagerTest {
 
     assertThat(third.evicted()).isEqualTo(1);
     assertThat(limited.authenticate(first.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(sessions(limited, user)).containsExactly(third.session(), second.session());
     // told off the request path, once the eviction's leftovers are reclaimed
     awaitEvent(SessionEvent.Type.EVICTED);
@@ -347,7 +347,7 @@ public class SessionManagerTest {
 
   @Test
   void authenticationListenersHearEveryOutcome() {
-    List<Authentication.Status> heard = new CopyOnWriteArrayList<>();
+    List<AuthenticationResult.Status> heard = new CopyOnWriteArrayList<>();
     SessionManager observed =
         manager(
             b ->
@@ -365,9 +365,9 @@ public class SessionManagerTest {
 
     assertThat(heard)
         .containsExactly(
-            Authentication.Status.AUTHENTICATED,
-            Authentication.Status.INVALID_TOKEN,
-            Authentication.Status.SESSION_ENDED);
+            AuthenticationResult.Status.AUTHENTICATED,
+            AuthenticationResult.Status.INVALID_TOKEN,
+            AuthenticationResult.Status.SESSION_ENDED);
   }
 
   @Test
@@ -382,7 +382,7 @@ public class SessionManagerTest {
 
     assertThat(idle.authenticate(used.accessToken().value()).isAuthenticated()).isTrue();
     assertThat(idle.authenticate(unused.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
   }
 
   @Test
@@ -391,13 +391,13 @@ public class SessionManagerTest {
     SessionManager denying = manager(b -> b.fallbackMode(FallbackMode.DENY));
     store.goDown();
 
-    Authentication fallback = manager.authenticate(login.accessToken().value());
-    assertThat(fallback.status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    AuthenticationResult fallback = manager.authenticate(login.accessToken().value());
+    assertThat(fallback.status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
     assertThat(fallback.withoutStore()).isTrue();
     assertThat(denying.authenticate(login.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.STORE_UNAVAILABLE);
+        .isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
     assertThat(manager.authenticate("forged.token.value").status())
-        .isEqualTo(Authentication.Status.INVALID_TOKEN);
+        .isEqualTo(AuthenticationResult.Status.INVALID_TOKEN);
     assertThatThrownBy(() -> denying.login(newUser(), Set.of(), LAPTOP))
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> denying.logout(login.session().id(), LAPTOP))
@@ -447,7 +447,7 @@ public class SessionManagerTest {
 
     assertThat(sessions(limited, user)).containsExactly(during.session());
     assertThat(limited.authenticate(before.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     awaitEvent(SessionEvent.Type.EVICTED);
     assertThat(events)
         .filteredOn(e -> e.type() == SessionEvent.Type.EVICTED)
@@ -500,7 +500,7 @@ public class SessionManagerTest {
         .isInstanceOf(SessionStoreUnavailableException.class);
 
     assertThat(manager.authenticate(phone.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.authenticate(laptop.accessToken().value()).isAuthenticated()).isTrue();
     store.comeBack();
     assertThat(manager.writeOutageRecord()).isTrue();
@@ -576,7 +576,7 @@ public class SessionManagerTest {
     assertThat(manager.refresh(login.refreshToken().value(), PHONE).status())
         .isEqualTo(Refresh.Status.REUSE_DETECTED);
     assertThat(manager.authenticate(legit.accessToken().orElseThrow().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     store.comeBack();
     assertThat(manager.writeOutageRecord()).isTrue();
 
@@ -623,11 +623,11 @@ public class SessionManagerTest {
     assertThat(manager.hasUnwrittenChanges()).isFalse();
     assertThat(store.find(login.session().id())).isEmpty();
     assertThat(manager.authenticate(login.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.refresh(login.refreshToken().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
     assertThat(other.authenticate(login.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
   }
 
   @Test
@@ -649,7 +649,7 @@ public class SessionManagerTest {
     store.goDown();
 
     assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.refresh(loggedOut.refreshToken().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
     assertThat(manager.authenticate(kept.accessToken().value()).isAuthenticated()).isTrue();
@@ -662,11 +662,11 @@ public class SessionManagerTest {
     SessionManager elsewhere = manager(b -> {});
     elsewhere.revoke(user, login.session().id(), PHONE);
     assertThat(manager.authenticate(login.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     store.goDown();
 
     assertThat(manager.authenticate(login.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
   }
 
   @Test
@@ -677,7 +677,7 @@ public class SessionManagerTest {
     store.goDown();
 
     assertThat(manager.authenticate(laptop.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.refresh(laptop.refreshToken().value(), LAPTOP).status())
         .isEqualTo(Refresh.Status.SESSION_ENDED);
   }
@@ -758,11 +758,11 @@ public class SessionManagerTest {
     assertThat(manager.logout(loggedOut.session().id(), LAPTOP)).isTrue();
 
     assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(manager.authenticate(kept.accessToken().value()).isAuthenticated()).isTrue();
     store.comeBack();
     assertThat(manager.authenticate(loggedOut.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
   }
 
   @Test

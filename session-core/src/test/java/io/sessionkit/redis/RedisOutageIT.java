@@ -11,7 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.ClientInfo;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.Login;
@@ -229,12 +229,12 @@ class RedisOutageIT {
     assertThat(sessionKeys()).isEqualTo(keysOf(kept, earlier.loggedOut(), earlier.bobsEarlier()));
     closeInspection();
 
-    Set<Authentication.Status> background = EnumSet.of(Authentication.Status.AUTHENTICATED);
+    Set<AuthenticationResult.Status> background = EnumSet.of(AuthenticationResult.Status.AUTHENTICATED);
     if (mode == FallbackMode.DENY) {
-      background.add(Authentication.Status.STORE_UNAVAILABLE);
+      background.add(AuthenticationResult.Status.STORE_UNAVAILABLE);
     }
     if (!fault.keepsData()) {
-      background.add(Authentication.Status.SESSION_ENDED);
+      background.add(AuthenticationResult.Status.SESSION_ENDED);
     }
     traffic = new Traffic(kept.accessToken().value(), background);
     try {
@@ -247,10 +247,10 @@ class RedisOutageIT {
           mode == FallbackMode.JWT_ONLY
               ? jwtOnlyDuringTheOutage(fault, alice, bob, earlier)
               : denyDuringTheOutage(fault, alice, bob, earlier);
-      Authentication.Status meanwhile =
+      AuthenticationResult.Status meanwhile =
           mode == FallbackMode.JWT_ONLY
-              ? Authentication.Status.AUTHENTICATED
-              : Authentication.Status.STORE_UNAVAILABLE;
+              ? AuthenticationResult.Status.AUTHENTICATED
+              : AuthenticationResult.Status.STORE_UNAVAILABLE;
       while (System.nanoTime() - began < OUTAGE.toNanos()) {
         assertThat(authenticate(kept).status()).isEqualTo(meanwhile);
         sleep(POLL);
@@ -292,8 +292,8 @@ class RedisOutageIT {
       assertThat(System.nanoTime() - deadline)
           .as("the outage was noticed within %s", RECOVERY)
           .isNegative();
-      Authentication answer = authenticate(kept);
-      if (answer.status() == Authentication.Status.STORE_UNAVAILABLE
+      AuthenticationResult answer = authenticate(kept);
+      if (answer.status() == AuthenticationResult.Status.STORE_UNAVAILABLE
           || (answer.isAuthenticated() && answer.withoutStore())) {
         withoutRedis++;
       } else {
@@ -308,17 +308,17 @@ class RedisOutageIT {
     Login kept = earlier.kept();
     Login loggedOut = earlier.loggedOut();
     // verified tokens keep working
-    assertThat(authenticate(kept).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
-    assertThat(authenticate(loggedOut).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
+    assertThat(authenticate(loggedOut).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     // a logout is honoured at once
     assertThat(call("logout", () -> manager.logout(loggedOut.session().id(), PHONE))).isTrue();
-    assertThat(authenticate(loggedOut).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
-    assertThat(authenticate(kept).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(authenticate(loggedOut).status()).isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
+    assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     // a login works, and so do refreshes of its session and of one this instance has seen
     Login createdDuring = call("login", () -> manager.login(alice, Set.of("USER"), TABLET));
-    assertThat(authenticate(createdDuring).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+    assertThat(authenticate(createdDuring).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
     Refresh createdRefreshed =
         call("refresh", () -> manager.refresh(createdDuring.refreshToken().value(), TABLET));
     assertThat(createdRefreshed.isRefreshed()).isTrue();
@@ -326,18 +326,18 @@ class RedisOutageIT {
         call("refresh", () -> manager.refresh(kept.refreshToken().value(), LAPTOP));
     assertThat(keptRefreshed.isRefreshed()).isTrue();
     assertThat(authenticate(keptRefreshed.accessToken().orElseThrow().value()).status())
-        .isEqualTo(Authentication.Status.AUTHENTICATED);
+        .isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     // a session created and ended during the outage never needs to reach Redis
     Login shortLived = call("login", () -> manager.login(alice, Set.of("USER"), PHONE));
     assertThat(call("logout", () -> manager.logout(shortLived.session().id(), PHONE))).isTrue();
-    assertThat(authenticate(shortLived).status()).isEqualTo(Authentication.Status.SESSION_ENDED);
+    assertThat(authenticate(shortLived).status()).isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
 
     // a logout-all refuses every earlier token of the user, and no one else's
     assertThat(call("logoutAll", () -> manager.logoutAll(bob, LAPTOP))).isZero();
     assertThat(authenticate(earlier.bobsEarlier()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
-    assertThat(authenticate(kept).status()).isEqualTo(Authentication.Status.AUTHENTICATED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
+    assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     assertThat(manager.hasUnwrittenChanges()).isTrue();
     DoneDuring done = new DoneDuring(createdDuring, createdRefreshed, keptRefreshed);
@@ -348,7 +348,7 @@ class RedisOutageIT {
     Login kept = earlier.kept();
     Login loggedOut = earlier.loggedOut();
     for (Login login : List.of(kept, loggedOut, earlier.bobsEarlier())) {
-      assertThat(authenticate(login).status()).isEqualTo(Authentication.Status.STORE_UNAVAILABLE);
+      assertThat(authenticate(login).status()).isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
     }
     assertThatThrownBy(() -> call("login", () -> manager.login(alice, Set.of("USER"), TABLET)))
         .isInstanceOf(SessionStoreUnavailableException.class);
@@ -359,7 +359,7 @@ class RedisOutageIT {
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> call("logoutAll", () -> manager.logoutAll(bob, LAPTOP)))
         .isInstanceOf(SessionStoreUnavailableException.class);
-    assertThat(authenticate(kept).status()).isEqualTo(Authentication.Status.STORE_UNAVAILABLE);
+    assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
     assertThat(manager.hasUnwrittenChanges()).isFalse();
     return () -> denyAfterTheOutage(fault, earlier, alice);
   }
@@ -384,7 +384,7 @@ class RedisOutageIT {
     assertThat(call("sessions", () -> manager.sessions(bob).sessions())).isEmpty();
 
     // Redis itself now confirms the sessions created during the outage ...
-    Authentication created =
+    AuthenticationResult created =
         authenticate(done.createdRefreshed().accessToken().orElseThrow().value());
     assertThat(confirmedByRedis(created)).isTrue();
     assertThat(created.claims().orElseThrow().sessionId()).isEqualTo(done.created().session().id());
@@ -398,9 +398,9 @@ class RedisOutageIT {
         .isTrue();
     // ... and refuses those ended during it
     assertThat(authenticate(earlier.loggedOut()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(authenticate(earlier.bobsEarlier()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(
             call(
                     "refresh",
@@ -420,7 +420,7 @@ class RedisOutageIT {
     } else {
       // a documented limit: an empty Redis has lost every session from before the outage
       assertThat(authenticate(earlier.kept()).status())
-          .isEqualTo(Authentication.Status.SESSION_ENDED);
+          .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
       assertThat(keptAgain.status()).isEqualTo(Refresh.Status.SESSION_ENDED);
     }
     assertThat(sessionKeys()).isEqualTo(expected);
@@ -449,7 +449,7 @@ class RedisOutageIT {
     assertEveryKeyExpires();
     assertThat(manager.hasUnwrittenChanges()).isFalse();
 
-    Authentication kept = authenticate(earlier.kept());
+    AuthenticationResult kept = authenticate(earlier.kept());
     Refresh keptRefreshed =
         call("refresh", () -> manager.refresh(earlier.kept().refreshToken().value(), LAPTOP));
     if (fault.keepsData()) {
@@ -458,9 +458,9 @@ class RedisOutageIT {
       assertThat(call("logout", () -> manager.logout(earlier.loggedOut().session().id(), PHONE)))
           .isTrue();
       assertThat(authenticate(earlier.loggedOut()).status())
-          .isEqualTo(Authentication.Status.SESSION_ENDED);
+          .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     } else {
-      assertThat(kept.status()).isEqualTo(Authentication.Status.SESSION_ENDED);
+      assertThat(kept.status()).isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
       assertThat(keptRefreshed.status()).isEqualTo(Refresh.Status.SESSION_ENDED);
     }
   }
@@ -487,11 +487,11 @@ class RedisOutageIT {
 
   // --- calls to the manager, each timed ---
 
-  private Authentication authenticate(Login login) {
+  private AuthenticationResult authenticate(Login login) {
     return authenticate(login.accessToken().value());
   }
 
-  private Authentication authenticate(String accessToken) {
+  private AuthenticationResult authenticate(String accessToken) {
     return call("authenticate", () -> manager.authenticate(accessToken));
   }
 
@@ -606,17 +606,17 @@ class RedisOutageIT {
   private final class Traffic implements AutoCloseable {
 
     final List<String> anomalies = new CopyOnWriteArrayList<>();
-    private final Map<Authentication.Status, Long> seen = new TreeMap<>();
+    private final Map<AuthenticationResult.Status, Long> seen = new TreeMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    Traffic(String accessToken, Set<Authentication.Status> allowed) {
+    Traffic(String accessToken, Set<AuthenticationResult.Status> allowed) {
       thread =
           new Thread(
               () -> {
                 while (running) {
                   try {
-                    Authentication answer =
+                    AuthenticationResult answer =
                         latencies.time(
                             "background authenticate", () -> manager.authenticate(accessToken));
                     synchronized (seen) {
@@ -656,7 +656,7 @@ class RedisOutageIT {
     }
   }
 
-  private static boolean confirmedByRedis(Authentication answer) {
+  private static boolean confirmedByRedis(AuthenticationResult answer) {
     return answer.isAuthenticated() && !answer.withoutStore();
   }
 }

@@ -9,7 +9,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.ClientInfo;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.Login;
@@ -128,7 +128,7 @@ class RedisOutageRecordIT {
           softly
               .assertThat(otherInstance.authenticate(during.accessToken().value()).status())
               .as("its access token on another instance")
-              .isEqualTo(Authentication.Status.SESSION_ENDED);
+              .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
           softly
               .assertThat(manager.refresh(during.refreshToken().value(), PHONE).status())
               .as("a refresh with its refresh token")
@@ -151,7 +151,7 @@ class RedisOutageRecordIT {
 
     assertThat(manager.logoutAll(user, PHONE)).isZero();
     assertThat(manager.authenticate(stolen.accessToken().value()).status())
-        .isEqualTo(Authentication.Status.SESSION_ENDED);
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     clock.advance(Duration.ofSeconds(2));
     Optional<Refresh> refreshed = refreshUnlessUnavailable(stolen);
 
@@ -168,7 +168,7 @@ class RedisOutageRecordIT {
                       softly
                           .assertThat(manager.authenticate(token.value()).status())
                           .as("the access token that refresh issued")
-                          .isEqualTo(Authentication.Status.SESSION_ENDED));
+                          .isEqualTo(AuthenticationResult.Status.SESSION_ENDED));
         });
   }
 
@@ -202,7 +202,7 @@ class RedisOutageRecordIT {
                       softly
                           .assertThat(otherInstance.authenticate(token.value()).status())
                           .as("the access token that refresh issued, on another instance")
-                          .isEqualTo(Authentication.Status.SESSION_ENDED));
+                          .isEqualTo(AuthenticationResult.Status.SESSION_ENDED));
         });
   }
 
@@ -221,7 +221,7 @@ class RedisOutageRecordIT {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (withoutRedis < 2) {
       assertThat(System.nanoTime() - deadline).as("the outage was noticed in time").isNegative();
-      Authentication answer = manager.authenticate(login.accessToken().value());
+      AuthenticationResult answer = manager.authenticate(login.accessToken().value());
       if (answer.isAuthenticated() && answer.withoutStore()) {
         withoutRedis++;
       }

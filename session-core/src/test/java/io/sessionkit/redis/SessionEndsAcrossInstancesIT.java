@@ -2,7 +2,7 @@ package io.sessionkit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.ClientInfo;
 import io.sessionkit.Login;
 import io.sessionkit.Refresh;
@@ -115,7 +115,7 @@ class SessionEndsAcrossInstancesIT {
     try {
       assertThat(instanceA.refresh(login.refreshToken().value(), LAPTOP).status())
           .isEqualTo(Refresh.Status.SESSION_ENDED);
-      Authentication stillLive = instanceA.authenticate(kept.accessToken().value());
+      AuthenticationResult stillLive = instanceA.authenticate(kept.accessToken().value());
       assertThat(stillLive.isAuthenticated()).isTrue();
       assertThat(stillLive.withoutStore()).isTrue();
     } finally {
@@ -147,13 +147,13 @@ class SessionEndsAcrossInstancesIT {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (true) {
       redis.pause();
-      Authentication answer;
+      AuthenticationResult answer;
       try {
         answer = instanceA.authenticate(login.accessToken().value());
       } finally {
         redis.resume();
       }
-      if (answer.status() == Authentication.Status.SESSION_ENDED) {
+      if (answer.status() == AuthenticationResult.Status.SESSION_ENDED) {
         return;
       }
       assertThat(answer.withoutStore()).as("answered without Redis").isTrue();

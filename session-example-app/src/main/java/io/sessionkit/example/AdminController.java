@@ -2,12 +2,13 @@ package io.sessionkit.example;
 
 import io.sessionkit.FallbackMode;
 import io.sessionkit.SessionManager;
+import io.sessionkit.SessionPage;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.servlet.ClientInfoResolver;
 import io.sessionkit.servlet.SessionEndpoints;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,13 +36,17 @@ class AdminController {
     Caller admin = requireAdmin(request);
     User user = user(username);
     try {
-      return SessionEndpoints.sessionList(sessions.sessions(user.id()), admin.sessionId(), true);
+      return SessionEndpoints.sessionList(
+          sessions.sessions(user.id(), after(request), SessionPage.MAX_PAGE_SIZE),
+          Optional.of(admin.sessionId()),
+          true);
     } catch (SessionStoreUnavailableException e) {
       if (sessions.fallbackMode() == FallbackMode.DENY) {
         throw e;
       }
       // JWT-only: a valid token is answered while Redis is down, saying that the list is unknown
-      return SessionEndpoints.sessionList(List.of(), admin.sessionId(), false);
+      return SessionEndpoints.sessionList(
+          SessionPage.empty(), Optional.of(admin.sessionId()), false);
     }
   }
 
@@ -50,6 +55,15 @@ class AdminController {
     requireAdmin(request);
     return new Views.SessionsDeleted(
         sessions.revokeAll(user(username).id(), clients.resolve(request)));
+  }
+
+  // the "next" of an earlier answer, as GET /api/v1/auth/sessions takes it
+  private static Optional<String> after(HttpServletRequest request) {
+    Optional<String> after = Optional.ofNullable(request.getParameter("after"));
+    if (after.isPresent() && !after.get().matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw ApiException.of(HttpStatus.BAD_REQUEST, "after must be the \"next\" of an earlier answer");
+    }
+    return after;
   }
 
   private static Caller requireAdmin(HttpServletRequest request) {

@@ -81,15 +81,15 @@ class AuthController {
       @RequestBody JsonNode body, HttpServletRequest request, HttpServletResponse response) {
     Credentials credentials = Credentials.from(body);
     ClientInfo client = clients.resolve(request);
-    String throttleKey = credentials.username().toLowerCase(Locale.ROOT) + "|" + client.ip();
-    LoginThrottle.Decision allowed = throttle.check(throttleKey);
+    String account = credentials.username().toLowerCase(Locale.ROOT);
+    // counted and decided in one step, before the password is checked
+    LoginThrottle.Decision allowed = throttle.attempt(account, client.ip());
     if (!allowed.allowed()) {
       throw ApiException.tooManyRequests(
           "Too many failed logins; try again later", allowed.retryAfter());
     }
     Optional<User> user = users.authenticate(credentials.username(), credentials.password());
     if (user.isEmpty()) {
-      throttle.recordFailure(throttleKey);
       users
           .byUsername(credentials.username())
           .ifPresent(
@@ -104,8 +104,8 @@ class AuthController {
                           Optional.empty())));
       throw ApiException.of(HttpStatus.UNAUTHORIZED, "Invalid username or password");
     }
-    throttle.reset(throttleKey);
     Login login = sessions.login(user.get().id(), user.get().roles(), client);
+    throttle.succeeded(account, client.ip());
     cookies.write(response, login.accessToken(), login.refreshToken());
     return new Views.LoggedIn(
         "Login successful",

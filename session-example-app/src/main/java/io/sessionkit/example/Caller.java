@@ -1,6 +1,6 @@
 package io.sessionkit.example;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.TokenClaims;
 import io.sessionkit.servlet.SessionAuthenticationFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,8 +12,8 @@ record Caller(TokenClaims claims) {
   /** The authenticated caller; 401 when the request carries no live session. */
   static Caller of(HttpServletRequest request) {
     return SessionAuthenticationFilter.authentication(request)
-        .filter(Authentication::isAuthenticated)
-        .flatMap(Authentication::claims)
+        .filter(AuthenticationResult::isAuthenticated)
+        .flatMap(AuthenticationResult::claims)
         .map(Caller::new)
         .orElseThrow(() -> ApiException.of(HttpStatus.UNAUTHORIZED, "Authentication required"));
   }

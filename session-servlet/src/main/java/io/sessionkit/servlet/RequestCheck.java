@@ -1,6 +1,6 @@
 package io.sessionkit.servlet;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import jakarta.servlet.ServletRequest;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 record RequestCheck(
     Optional<Credential.Transport> transport,
-    Optional<Authentication> authentication,
+    Optional<AuthenticationResult> authentication,
     Origins origins) {
 
   /** The attribute name; not public, so that only this package reads or writes it. */
@@ -37,7 +37,7 @@ record RequestCheck(
   }
 
   /** The authentication, when it succeeded. */
-  Optional<Authentication> authenticated() {
-    return authentication.filter(Authentication::isAuthenticated);
+  Optional<AuthenticationResult> authenticated() {
+    return authentication.filter(AuthenticationResult::isAuthenticated);
   }
 }

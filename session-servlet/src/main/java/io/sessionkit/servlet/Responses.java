@@ -1,6 +1,6 @@
 package io.sessionkit.servlet;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.Refresh;
 import io.sessionkit.TokenVerification;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,12 +68,12 @@ final class Responses {
    */
   static void refuseUnauthenticated(
       HttpServletResponse response, RequestCheck check, SessionCookies cookies) throws IOException {
-    Optional<Authentication> authentication = check.authentication();
+    Optional<AuthenticationResult> authentication = check.authentication();
     if (authentication.isEmpty()) {
       unauthorized(response, "Authentication required");
       return;
     }
-    Authentication refused = authentication.get();
+    AuthenticationResult refused = authentication.get();
     // empty: not the caller's fault, 503
     Optional<String> message =
         switch (refused.status()) {
@@ -91,7 +91,7 @@ final class Responses {
       serviceUnavailable(response);
       return;
     }
-    if (refused.status() == Authentication.Status.SESSION_ENDED
+    if (refused.status() == AuthenticationResult.Status.SESSION_ENDED
         && check.transport().filter(Credential.Transport.COOKIE::equals).isPresent()) {
       cookies.clear(response);
     }

@@ -1,6 +1,6 @@
 package io.sessionkit.servlet;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.SessionManager;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *       continues wrapped: {@link HttpServletRequest#getUserPrincipal()} is a principal named by
  *       the user id, {@link HttpServletRequest#getRemoteUser()} is the user id, {@link
  *       HttpServletRequest#isUserInRole(String)} checks the token's roles, and {@link
- *       #authentication(HttpServletRequest)} returns the {@link Authentication}.
+ *       #authentication(HttpServletRequest)} returns the {@link AuthenticationResult}.
  *   <li>When it fails on a path that the {@link PathRules} protect, the answer is 401 {@code
  *       {"error":"unauthorized","message":...}} ("Authentication required", "Access token expired",
  *       "Invalid access token" or "Session has ended"; a token is never echoed), or 503 {@code
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionAuthenticationFilter implements Filter {
 
   /**
-   * The request attribute holding the {@link Authentication} of an authenticated request. Prefer
+   * The request attribute holding the {@link AuthenticationResult} of an authenticated request. Prefer
    * {@link #authentication(HttpServletRequest)}, which is typed.
    */
   public static final String AUTHENTICATION_ATTRIBUTE = "io.sessionkit.servlet.authentication";
@@ -83,9 +83,9 @@ public final class SessionAuthenticationFilter implements Filter {
    * The authentication this filter attached to the request, present only when the request carried a
    * valid token of a live session.
    */
-  public static Optional<Authentication> authentication(HttpServletRequest request) {
+  public static Optional<AuthenticationResult> authentication(HttpServletRequest request) {
     Objects.requireNonNull(request, "request");
-    return request.getAttribute(AUTHENTICATION_ATTRIBUTE) instanceof Authentication a
+    return request.getAttribute(AUTHENTICATION_ATTRIBUTE) instanceof AuthenticationResult a
             && a.isAuthenticated()
         ? Optional.of(a)
         : Optional.empty();
@@ -102,12 +102,12 @@ public final class SessionAuthenticationFilter implements Filter {
       return;
     }
     Optional<Credential> credential = Credential.read(request, cookies);
-    Optional<Authentication> authentication = credential.map(c -> manager.authenticate(c.token()));
+    Optional<AuthenticationResult> authentication = credential.map(c -> manager.authenticate(c.token()));
     RequestCheck check =
         new RequestCheck(credential.map(Credential::transport), authentication, origins);
     request.setAttribute(RequestCheck.ATTRIBUTE, check);
 
-    Optional<Authentication> authenticated = check.authenticated();
+    Optional<AuthenticationResult> authenticated = check.authenticated();
     if (authenticated.isPresent()) {
       if (credential.get().transport() == Credential.Transport.COOKIE
           && Origins.isUnsafe(request.getMethod())

@@ -2,7 +2,7 @@ package io.sessionkit.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.AccessToken;
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.Refresh;
 import io.sessionkit.RefreshToken;
@@ -137,11 +137,11 @@ public final class SessionEndpoints implements Filter {
         refresh(request, response);
         return;
       }
-      Optional<Authentication> caller = authenticated(request, response);
+      Optional<AuthenticationResult> caller = authenticated(request, response);
       if (caller.isEmpty()) {
         return;
       }
-      Authentication authenticated = caller.get();
+      AuthenticationResult authenticated = caller.get();
       Answer answer =
           switch (e.kind) {
             case LOGOUT -> () -> logout(request, response, authenticated);
@@ -185,7 +185,7 @@ public final class SessionEndpoints implements Filter {
    * The caller's authentication, or empty after answering 401 (or 503) as the filter would have on
    * a protected path.
    */
-  private Optional<Authentication> authenticated(
+  private Optional<AuthenticationResult> authenticated(
       HttpServletRequest request, HttpServletResponse response) throws IOException {
     Optional<RequestCheck> check = RequestCheck.of(request);
     if (check.isEmpty()) {
@@ -198,7 +198,7 @@ public final class SessionEndpoints implements Filter {
       Responses.unauthorized(response, "Authentication required");
       return Optional.empty();
     }
-    Optional<Authentication> authenticated = check.get().authenticated();
+    Optional<AuthenticationResult> authenticated = check.get().authenticated();
     if (authenticated.isEmpty()) {
       Responses.refuseUnauthenticated(response, check.get(), cookies);
     }
@@ -302,7 +302,7 @@ public final class SessionEndpoints implements Filter {
   }
 
   private void logout(
-      HttpServletRequest request, HttpServletResponse response, Authentication caller)
+      HttpServletRequest request, HttpServletResponse response, AuthenticationResult caller)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
     manager.logout(claims.sessionId(), clientInfo.resolve(request));
@@ -311,7 +311,7 @@ public final class SessionEndpoints implements Filter {
   }
 
   private void logoutAll(
-      HttpServletRequest request, HttpServletResponse response, Authentication caller)
+      HttpServletRequest request, HttpServletResponse response, AuthenticationResult caller)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
     int ended = manager.logoutAll(claims.userId(), clientInfo.resolve(request));
@@ -329,7 +329,7 @@ public final class SessionEndpoints implements Filter {
    * session_id} and {@code current} known and the other fields null.
    */
   private void sessions(
-      HttpServletRequest request, HttpServletResponse response, Authentication caller)
+      HttpServletRequest request, HttpServletResponse response, AuthenticationResult caller)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();
     Optional<String> after = Optional.ofNullable(request.getParameter("after"));
@@ -425,7 +425,7 @@ public final class SessionEndpoints implements Filter {
   private void revoke(
       HttpServletRequest request,
       HttpServletResponse response,
-      Authentication caller,
+      AuthenticationResult caller,
       String sessionId)
       throws IOException {
     TokenClaims claims = caller.claims().orElseThrow();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.Session;
+import io.sessionkit.SessionPage;
 import io.sessionkit.SessionManager;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +43,10 @@ class SessionEndpointsTest {
   void sessionListHasTheShapeOfTheSessionsEndpoint() {
     Map<String, Object> body =
         SessionEndpoints.sessionList(
-            List.of(session("s1", T0), session("s2", T0.plusSeconds(5))), "s2", true);
+            new SessionPage(
+                List.of(session("s1", T0), session("s2", T0.plusSeconds(5))), 2, Optional.empty()),
+            Optional.of("s2"),
+            true);
 
     JsonNode json = TestJson.read(new String(TestJson.write(body), StandardCharsets.UTF_8));
     assertThat(json.toString())
@@ -58,9 +63,14 @@ class SessionEndpointsTest {
   @Test
   void sessionListIsUnmodifiable() {
     Map<String, Object> body =
-        SessionEndpoints.sessionList(List.of(session("s1", T0)), "none", false);
+        SessionEndpoints.sessionList(
+            new SessionPage(List.of(session("s1", T0)), 1, Optional.of("next-page")),
+            Optional.empty(),
+            false);
 
     assertThat(body.get("redis_available")).isEqualTo(false);
+    assertThat(body.get("next")).isEqualTo("next-page");
+    assertThat(((List<?>) body.get("sessions")).toString()).contains("current=false");
     assertThatThrownBy(() -> body.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
   }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -105,6 +106,18 @@ final class SessionKitBuilders {
           "use the failed logins allowed per window, e.g. 5");
   static final Setting THROTTLE_WINDOW =
       new Setting("sessionkit.login-throttle.window", "window", POSITIVE + "60s");
+  static final Setting THROTTLE_MAX_PER_ACCOUNT =
+      new Setting(
+          "sessionkit.login-throttle.max-per-account",
+          "perAccount",
+          "use 0 for ten times max-failures, or the attempts allowed per account from all"
+              + " addresses, at least max-failures");
+  static final Setting THROTTLE_MAX_PER_ADDRESS =
+      new Setting(
+          "sessionkit.login-throttle.max-per-address",
+          "perAddress",
+          "use 0 for twenty times max-failures, or the attempts allowed per address at all"
+              + " accounts, at least max-failures");
 
   private SessionKitBuilders() {}
 
@@ -214,16 +227,32 @@ final class SessionKitBuilders {
   }
 
   /**
-   * The login throttle from {@code sessionkit.login-throttle.*}: {@code create} gets the most
-   * failures and the window, and is the backend's factory, which checks them.
+   * The login throttle from {@code sessionkit.login-throttle.*}: {@code create} is the backend's
+   * factory; {@link LoginThrottle.Limits} checks the numbers.
    */
   static <T extends LoginThrottle> T loginThrottle(
-      SessionKitProperties properties, BiFunction<Integer, Duration, T> create) {
+      SessionKitProperties properties, Function<LoginThrottle.Limits, T> create) {
     SessionKitProperties.Throttle throttle = properties.getLoginThrottle();
-    return Setting.apply(
-        () -> create.apply(throttle.getMaxFailures(), throttle.getWindow()),
-        THROTTLE_MAX_FAILURES,
-        THROTTLE_WINDOW);
+    LoginThrottle.Limits defaults =
+        Setting.apply(
+            () -> LoginThrottle.Limits.of(throttle.getMaxFailures(), throttle.getWindow()),
+            THROTTLE_MAX_FAILURES,
+            THROTTLE_WINDOW);
+    LoginThrottle.Limits limits =
+        Setting.apply(
+            () ->
+                new LoginThrottle.Limits(
+                    defaults.perAccountAndAddress(),
+                    throttle.getMaxPerAccount() == 0
+                        ? defaults.perAccount()
+                        : throttle.getMaxPerAccount(),
+                    throttle.getMaxPerAddress() == 0
+                        ? defaults.perAddress()
+                        : throttle.getMaxPerAddress(),
+                    defaults.window()),
+            THROTTLE_MAX_PER_ACCOUNT,
+            THROTTLE_MAX_PER_ADDRESS);
+    return create.apply(limits);
   }
 
   /** The Redis store's settings from {@code sessionkit.redis.*}, on a builder that has its URI. */

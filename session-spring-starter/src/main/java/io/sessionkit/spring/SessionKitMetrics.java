@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.AuthenticationListener;
 import io.sessionkit.SessionEvent;
 import io.sessionkit.SessionListener;
@@ -54,8 +54,8 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
   private final Counter refreshReuse;
   private final Map<SessionEvent.RevocationReason, Counter> revocations =
       new EnumMap<>(SessionEvent.RevocationReason.class);
-  private final Map<Authentication.Status, Counter> authentications =
-      new EnumMap<>(Authentication.Status.class);
+  private final Map<AuthenticationResult.Status, Counter> authentications =
+      new EnumMap<>(AuthenticationResult.Status.class);
   private final Timer authentication;
 
   /**
@@ -91,7 +91,7 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
               .tag("reason", tagValue(reason))
               .register(registry));
     }
-    for (Authentication.Status status : Authentication.Status.values()) {
+    for (AuthenticationResult.Status status : AuthenticationResult.Status.values()) {
       authentications.put(
           status,
           Counter.builder("sessionkit.authentications")
@@ -110,7 +110,10 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
         .register(registry);
   }
 
-  /** Counts logins, refreshes, revocations, evictions and refresh-token reuse. */
+  /**
+   * Counts logins, refreshes, revocations (each session a logout everywhere ends), evictions and
+   * refresh-token reuse.
+   */
   @Override
   public void onEvent(SessionEvent event) {
     Optional<Counter> counter =
@@ -119,15 +122,16 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
           case REFRESHED -> Optional.of(refreshes);
           case EVICTED -> Optional.of(evictions);
           case REFRESH_REUSE_DETECTED -> Optional.of(refreshReuse);
-          case REVOKED -> event.reason().map(revocations::get);
+          case REVOKED, ALL_REVOKED -> event.reason().map(revocations::get);
           case NEW_DEVICE_LOGIN -> Optional.empty(); // counted as a login already
         };
-    counter.ifPresent(Counter::increment);
+    double amount = event.type() == SessionEvent.Type.ALL_REVOKED ? event.sessionsEnded() : 1;
+    counter.ifPresent(c -> c.increment(amount));
   }
 
   /** Counts the check by outcome and records its latency. */
   @Override
-  public void onAuthentication(Authentication result, Duration took) {
+  public void onAuthentication(AuthenticationResult result, Duration took) {
     authentications.get(result.status()).increment();
     authentication.record(took);
   }

@@ -512,10 +512,22 @@ public class SessionKitProperties {
   /** The login throttle an application asks before checking a password. */
   public static class Throttle {
 
-    /** Failed logins allowed per key (typically username and client address) within a window. */
+    /** Login attempts allowed per account from one client address within a window. */
     private int maxFailures = 5;
 
-    /** How long a window lasts, counted from its first failure; a plain number is seconds. */
+    /**
+     * Login attempts allowed per account from all addresses together within a window; 0 for ten
+     * times max-failures.
+     */
+    private int maxPerAccount = 0;
+
+    /**
+     * Login attempts allowed from one address at all accounts together within a window; 0 for
+     * twenty times max-failures.
+     */
+    private int maxPerAddress = 0;
+
+    /** How long a window lasts, counted from its first attempt; a plain number is seconds. */
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration window = Duration.ofSeconds(60);
 
@@ -525,6 +537,22 @@ public class SessionKitProperties {
 
     public void setMaxFailures(int maxFailures) {
       this.maxFailures = maxFailures;
+    }
+
+    public int getMaxPerAccount() {
+      return maxPerAccount;
+    }
+
+    public void setMaxPerAccount(int maxPerAccount) {
+      this.maxPerAccount = maxPerAccount;
+    }
+
+    public int getMaxPerAddress() {
+      return maxPerAddress;
+    }
+
+    public void setMaxPerAddress(int maxPerAddress) {
+      this.maxPerAddress = maxPerAddress;
     }
 
     public Duration getWindow() {
@@ -537,7 +565,15 @@ public class SessionKitProperties {
 
     @Override
     public String toString() {
-      return "Throttle[maxFailures=" + maxFailures + ", window=" + window + "]";
+      return "Throttle[maxFailures="
+          + maxFailures
+          + ", maxPerAccount="
+          + maxPerAccount
+          + ", maxPerAddress="
+          + maxPerAddress
+          + ", window="
+          + window
+          + "]";
     }
   }
 

@@ -1,6 +1,6 @@
 package io.sessionkit.spring;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.TokenClaims;
 import io.sessionkit.servlet.SessionAuthenticationFilter;
 import jakarta.servlet.Filter;
@@ -55,8 +55,8 @@ final class SessionKitSecurityContextFilter implements Filter {
 
   static Optional<SessionKitPrincipal> principal(HttpServletRequest request) {
     return SessionAuthenticationFilter.authentication(request)
-        .filter(Authentication::isAuthenticated)
-        .flatMap(Authentication::claims)
+        .filter(AuthenticationResult::isAuthenticated)
+        .flatMap(AuthenticationResult::claims)
         .map(SessionKitSecurityContextFilter::principal);
   }
 

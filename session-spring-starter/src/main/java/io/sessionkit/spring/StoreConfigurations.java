@@ -111,7 +111,7 @@ final class StoreConfigurations {
         SessionKitProperties properties, RedisSessionStore store) {
       return SessionKitBuilders.loginThrottle(
           properties,
-          (maxFailures, window) -> RedisLoginThrottle.sharing(store, maxFailures, window));
+          limits -> RedisLoginThrottle.sharing(store, limits));
     }
   }
 
@@ -140,7 +140,7 @@ final class StoreConfigurations {
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
       return SessionKitBuilders.loginThrottle(
           properties,
-          (maxFailures, window) -> InMemoryLoginThrottle.create(clock, maxFailures, window));
+          limits -> InMemoryLoginThrottle.create(clock, limits));
     }
   }
 

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionkit.AccessToken;
 import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.AuthenticationListener;
 import io.sessionkit.ClientInfo;
 import io.sessionkit.FallbackMode;
@@ -158,7 +158,9 @@ class SessionKitAutoConfigurationTest {
 
   @Test
   void aLoginThrottleOfTheApplicationReplacesOurs() {
-    LoginThrottle own = InMemoryLoginThrottle.create(Clock.systemUTC(), 1, Duration.ofMinutes(1));
+    LoginThrottle own =
+        InMemoryLoginThrottle.create(
+            Clock.systemUTC(), LoginThrottle.Limits.of(1, Duration.ofMinutes(1)));
     runner
         .withPropertyValues("sessionkit.redis.url=" + UNUSED_REDIS)
         .withBean("ownThrottle", LoginThrottle.class, () -> own)
@@ -188,8 +190,9 @@ class SessionKitAutoConfigurationTest {
         .run(
             context -> {
               LoginThrottle throttle = context.getBean(LoginThrottle.class);
-              assertThat(throttle.recordFailure("k").allowed()).isTrue();
-              LoginThrottle.Decision second = throttle.recordFailure("k");
+              assertThat(throttle.attempt("k", "a").allowed()).isTrue();
+              assertThat(throttle.attempt("k", "a").allowed()).isTrue();
+              LoginThrottle.Decision second = throttle.attempt("k", "a");
               assertThat(second.allowed()).isFalse();
               assertThat(second.retryAfter())
                   .isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
@@ -441,7 +444,7 @@ class SessionKitAutoConfigurationTest {
               Login login = manager.login("u", Set.of(), ClientInfo.unknown());
               assertThat(login.session().createdAt()).isEqualTo(clock.instant());
               clock.advance(Duration.ofHours(2));
-              assertThat(manager.sessions("u")).isEmpty();
+              assertThat(manager.sessions("u").sessions()).isEmpty();
             });
   }
 
@@ -460,7 +463,7 @@ class SessionKitAutoConfigurationTest {
               assertThat(manager.fallbackMode()).isEqualTo(FallbackMode.DENY);
               manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "a"));
               Login second = manager.login("u", Set.of(), new ClientInfo("1.2.3.4", "b"));
-              assertThat(second.evicted()).hasSize(1);
+              assertThat(second.evicted()).isEqualTo(1);
               SessionCookies cookies = context.getBean(SessionCookies.class);
               assertThat(cookies.accessTokenName()).isEqualTo("at");
               assertThat(cookies.secure()).isFalse();
@@ -1147,7 +1150,7 @@ class SessionKitAutoConfigurationTest {
 
     @Bean
     AuthenticationListener auth() {
-      return (Authentication result, Duration took) -> calls.add("auth:" + result.status());
+      return (AuthenticationResult result, Duration took) -> calls.add("auth:" + result.status());
     }
 
     private void record(String who, SessionEvent event) {

@@ -3,7 +3,7 @@ package io.sessionkit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.TokenClaims;
 import io.sessionkit.TokenVerification;
 import io.sessionkit.servlet.SessionAuthenticationFilter;
@@ -90,11 +90,11 @@ class SessionKitSecurityContextFilterTest {
             "alice", "sid-1", "jti-1", Set.of("USER", "ADMIN"), now, now.plusSeconds(60), "k1");
     request.setAttribute(
         SessionAuthenticationFilter.AUTHENTICATION_ATTRIBUTE,
-        new Authentication(
-            Authentication.Status.AUTHENTICATED,
+        new AuthenticationResult(
+            AuthenticationResult.Status.AUTHENTICATED,
             Optional.of(claims),
-            Optional.empty(),
-            TokenVerification.Status.VALID));
+            TokenVerification.Status.VALID,
+            false));
     return request;
   }
 }

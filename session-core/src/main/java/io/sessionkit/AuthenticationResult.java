@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param withoutStore for {@link Status#AUTHENTICATED}: true when the store could not be asked and
  *     the JWT-only fallback accepted the token; false when the store confirmed the session
  */
-public record Authentication(
+public record AuthenticationResult(
     Status status,
     Optional<TokenClaims> claims,
     TokenVerification.Status tokenStatus,
@@ -31,7 +31,7 @@ public record Authentication(
     STORE_UNAVAILABLE
   }
 
-  public Authentication {
+  public AuthenticationResult {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(claims, "claims");
     Objects.requireNonNull(tokenStatus, "tokenStatus");
@@ -43,22 +43,22 @@ public record Authentication(
     }
   }
 
-  static Authentication authenticated(TokenClaims claims, boolean withoutStore) {
-    return new Authentication(
+  static AuthenticationResult authenticated(TokenClaims claims, boolean withoutStore) {
+    return new AuthenticationResult(
         Status.AUTHENTICATED, Optional.of(claims), TokenVerification.Status.VALID, withoutStore);
   }
 
-  static Authentication invalidToken(TokenVerification.Status tokenStatus) {
-    return new Authentication(Status.INVALID_TOKEN, Optional.empty(), tokenStatus, false);
+  static AuthenticationResult invalidToken(TokenVerification.Status tokenStatus) {
+    return new AuthenticationResult(Status.INVALID_TOKEN, Optional.empty(), tokenStatus, false);
   }
 
-  static Authentication sessionEnded(TokenClaims claims) {
-    return new Authentication(
+  static AuthenticationResult sessionEnded(TokenClaims claims) {
+    return new AuthenticationResult(
         Status.SESSION_ENDED, Optional.of(claims), TokenVerification.Status.VALID, false);
   }
 
-  static Authentication storeUnavailable(TokenClaims claims) {
-    return new Authentication(
+  static AuthenticationResult storeUnavailable(TokenClaims claims) {
+    return new AuthenticationResult(
         Status.STORE_UNAVAILABLE, Optional.of(claims), TokenVerification.Status.VALID, false);
   }
 
