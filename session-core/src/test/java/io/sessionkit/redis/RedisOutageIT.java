@@ -229,7 +229,8 @@ class RedisOutageIT {
     assertThat(sessionKeys()).isEqualTo(keysOf(kept, earlier.loggedOut(), earlier.bobsEarlier()));
     closeInspection();
 
-    Set<AuthenticationResult.Status> background = EnumSet.of(AuthenticationResult.Status.AUTHENTICATED);
+    Set<AuthenticationResult.Status> background =
+        EnumSet.of(AuthenticationResult.Status.AUTHENTICATED);
     if (mode == FallbackMode.DENY) {
       background.add(AuthenticationResult.Status.STORE_UNAVAILABLE);
     }
@@ -309,16 +310,19 @@ class RedisOutageIT {
     Login loggedOut = earlier.loggedOut();
     // verified tokens keep working
     assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
-    assertThat(authenticate(loggedOut).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
+    assertThat(authenticate(loggedOut).status())
+        .isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     // a logout is honoured at once
     assertThat(call("logout", () -> manager.logout(loggedOut.session().id(), PHONE))).isTrue();
-    assertThat(authenticate(loggedOut).status()).isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
+    assertThat(authenticate(loggedOut).status())
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
     assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
 
     // a login works, and so do refreshes of its session and of one this instance has seen
     Login createdDuring = call("login", () -> manager.login(alice, Set.of("USER"), TABLET));
-    assertThat(authenticate(createdDuring).status()).isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
+    assertThat(authenticate(createdDuring).status())
+        .isEqualTo(AuthenticationResult.Status.AUTHENTICATED);
     Refresh createdRefreshed =
         call("refresh", () -> manager.refresh(createdDuring.refreshToken().value(), TABLET));
     assertThat(createdRefreshed.isRefreshed()).isTrue();
@@ -331,7 +335,8 @@ class RedisOutageIT {
     // a session created and ended during the outage never needs to reach Redis
     Login shortLived = call("login", () -> manager.login(alice, Set.of("USER"), PHONE));
     assertThat(call("logout", () -> manager.logout(shortLived.session().id(), PHONE))).isTrue();
-    assertThat(authenticate(shortLived).status()).isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
+    assertThat(authenticate(shortLived).status())
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
 
     // a logout-all refuses every earlier token of the user, and no one else's
     assertThat(call("logoutAll", () -> manager.logoutAll(bob, LAPTOP))).isZero();
@@ -348,7 +353,8 @@ class RedisOutageIT {
     Login kept = earlier.kept();
     Login loggedOut = earlier.loggedOut();
     for (Login login : List.of(kept, loggedOut, earlier.bobsEarlier())) {
-      assertThat(authenticate(login).status()).isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
+      assertThat(authenticate(login).status())
+          .isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
     }
     assertThatThrownBy(() -> call("login", () -> manager.login(alice, Set.of("USER"), TABLET)))
         .isInstanceOf(SessionStoreUnavailableException.class);
@@ -359,7 +365,8 @@ class RedisOutageIT {
         .isInstanceOf(SessionStoreUnavailableException.class);
     assertThatThrownBy(() -> call("logoutAll", () -> manager.logoutAll(bob, LAPTOP)))
         .isInstanceOf(SessionStoreUnavailableException.class);
-    assertThat(authenticate(kept).status()).isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
+    assertThat(authenticate(kept).status())
+        .isEqualTo(AuthenticationResult.Status.STORE_UNAVAILABLE);
     assertThat(manager.hasUnwrittenChanges()).isFalse();
     return () -> denyAfterTheOutage(fault, earlier, alice);
   }

@@ -61,7 +61,8 @@ class AdminController {
   private static Optional<String> after(HttpServletRequest request) {
     Optional<String> after = Optional.ofNullable(request.getParameter("after"));
     if (after.isPresent() && !after.get().matches("[A-Za-z0-9_.-]{1,64}")) {
-      throw ApiException.of(HttpStatus.BAD_REQUEST, "after must be the \"next\" of an earlier answer");
+      throw ApiException.of(
+          HttpStatus.BAD_REQUEST, "after must be the \"next\" of an earlier answer");
     }
     return after;
   }

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionAuthenticationFilter implements Filter {
 
   /**
-   * The request attribute holding the {@link AuthenticationResult} of an authenticated request. Prefer
-   * {@link #authentication(HttpServletRequest)}, which is typed.
+   * The request attribute holding the {@link AuthenticationResult} of an authenticated request.
+   * Prefer {@link #authentication(HttpServletRequest)}, which is typed.
    */
   public static final String AUTHENTICATION_ATTRIBUTE = "io.sessionkit.servlet.authentication";
 
@@ -102,7 +102,8 @@ public final class SessionAuthenticationFilter implements Filter {
       return;
     }
     Optional<Credential> credential = Credential.read(request, cookies);
-    Optional<AuthenticationResult> authentication = credential.map(c -> manager.authenticate(c.token()));
+    Optional<AuthenticationResult> authentication =
+        credential.map(c -> manager.authenticate(c.token()));
     RequestCheck check =
         new RequestCheck(credential.map(Credential::transport), authentication, origins);
     request.setAttribute(RequestCheck.ATTRIBUTE, check);

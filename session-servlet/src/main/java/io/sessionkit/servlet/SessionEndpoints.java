@@ -324,9 +324,9 @@ public final class SessionEndpoints implements Filter {
 
   /**
    * A page of the caller's sessions, newest first; {@code ?after=<next>} asks for the page after
-   * one whose answer had {@code "next"}. While the store is unreachable in JWT-only mode, the answer
-   * says {@code "redis_available": false} and lists only the caller's session, with only {@code
-   * session_id} and {@code current} known and the other fields null.
+   * one whose answer had {@code "next"}. While the store is unreachable in JWT-only mode, the
+   * answer says {@code "redis_available": false} and lists only the caller's session, with only
+   * {@code session_id} and {@code current} known and the other fields null.
    */
   private void sessions(
       HttpServletRequest request, HttpServletResponse response, AuthenticationResult caller)
@@ -362,8 +362,8 @@ public final class SessionEndpoints implements Filter {
    * present when there are more, is the cursor for the next page.
    *
    * @param page the sessions, from {@link SessionManager#sessions(String, Optional, int)}
-   * @param currentSessionId the id to mark {@code "current": true}; empty (an operator's view) or an
-   *     id that none of them has marks none
+   * @param currentSessionId the id to mark {@code "current": true}; empty (an operator's view) or
+   *     an id that none of them has marks none
    * @param storeAvailable the {@code redis_available} value
    * @return an unmodifiable map, in field order, holding only strings, numbers, booleans, lists and
    *     maps, ready for any JSON mapper

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.Session;
-import io.sessionkit.SessionPage;
 import io.sessionkit.SessionManager;
+import io.sessionkit.SessionPage;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
 import io.sessionkit.memory.InMemorySessionStore;

@@ -110,8 +110,7 @@ final class StoreConfigurations {
     RedisLoginThrottle sessionKitLoginThrottle(
         SessionKitProperties properties, RedisSessionStore store) {
       return SessionKitBuilders.loginThrottle(
-          properties,
-          limits -> RedisLoginThrottle.sharing(store, limits));
+          properties, limits -> RedisLoginThrottle.sharing(store, limits));
     }
   }
 
@@ -139,8 +138,7 @@ final class StoreConfigurations {
         SessionKitProperties properties,
         @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
       return SessionKitBuilders.loginThrottle(
-          properties,
-          limits -> InMemoryLoginThrottle.create(clock, limits));
+          properties, limits -> InMemoryLoginThrottle.create(clock, limits));
     }
   }
 
