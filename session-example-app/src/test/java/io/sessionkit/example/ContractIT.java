@@ -224,7 +224,7 @@ class ContractIT extends ContractSupport {
   // --- sessions ---
 
   @Test
-  void sessionsListsEveryDeviceOldestFirstWithThisOneMarked() {
+  void sessionsListsEveryDeviceNewestFirstWithThisOneMarked() {
     String username = newUsername("devices");
     ApiClient laptop = client().userAgent("laptop-browser");
     laptop.registerAndLogin(username, PASSWORD);
@@ -254,8 +254,10 @@ class ContractIT extends ContractSupport {
     }
     assertThat(sessions)
         .extracting(s -> s.get("user_agent").asString())
-        .containsExactly("laptop-browser", "phone-browser", "tablet-browser");
-    assertThat(sessions).extracting(s -> Instant.parse(s.get("created_at").asString())).isSorted();
+        .containsExactly("tablet-browser", "phone-browser", "laptop-browser");
+    assertThat(sessions)
+        .extracting(s -> Instant.parse(s.get("created_at").asString()))
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(sessions)
         .filteredOn(s -> s.get("current").asBoolean())
         .singleElement()

@@ -302,7 +302,7 @@ class SessionEndpointsIT {
   // --- sessions
 
   @Test
-  void sessionsListsTheCallersSessionsOldestFirstMarkingTheCurrentOne() {
+  void sessionsListsTheCallersSessionsNewestFirstMarkingTheCurrentOne() {
     String user = newUser();
     Browser first = new Browser(app);
     Browser.LoginResult firstLogin = first.login(user);
@@ -319,11 +319,12 @@ class SessionEndpointsIT {
     assertThat(json.get("redis_available").asBoolean()).isTrue();
     JsonNode sessions = json.get("sessions");
     assertThat(sessions).hasSize(2);
-    assertThat(sessions.get(0).get("session_id").asText()).isEqualTo(firstLogin.sessionId());
-    assertThat(sessions.get(0).get("current").asBoolean()).isFalse();
-    assertThat(sessions.get(1).get("session_id").asText()).isEqualTo(secondLogin.sessionId());
-    assertThat(sessions.get(1).get("current").asBoolean()).isTrue();
-    JsonNode item = sessions.get(1);
+    assertThat(sessions.get(0).get("session_id").asText()).isEqualTo(secondLogin.sessionId());
+    assertThat(sessions.get(0).get("current").asBoolean()).isTrue();
+    assertThat(sessions.get(1).get("session_id").asText()).isEqualTo(firstLogin.sessionId());
+    assertThat(sessions.get(1).get("current").asBoolean()).isFalse();
+    assertThat(json.has("next")).isFalse();
+    JsonNode item = sessions.get(0);
     List<String> fields = new ArrayList<>();
     item.fieldNames().forEachRemaining(fields::add);
     assertThat(fields)
