@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -pl session-core -am install -DskipTests
+./mvnw -B -q -pl session-core -am package -DskipTests -Dmaven.javadoc.skip
 classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
 ./mvnw -B -q -pl session-core dependency:build-classpath -Dmdep.outputFile="$classpath_file" \
