@@ -102,7 +102,7 @@ final class SessionKitBuilders {
   static final Setting THROTTLE_MAX_FAILURES =
       new Setting(
           "sessionkit.login-throttle.max-failures",
-          "maxFailures",
+          "maxAttempts",
           "use the failed logins allowed per window, e.g. 5");
   static final Setting THROTTLE_WINDOW =
       new Setting("sessionkit.login-throttle.window", "window", POSITIVE + "60s");
