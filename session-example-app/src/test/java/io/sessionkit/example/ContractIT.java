@@ -6,7 +6,9 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.RedisExtension;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -554,7 +556,7 @@ class ContractIT extends ContractSupport {
             });
     assertThat(list(json(listed).get("sessions")))
         .extracting(s -> s.get("user_agent").asString())
-        .containsExactly("laptop", "phone");
+        .containsExactly("phone", "laptop");
     // usernames are case-insensitive here too
     assertThat(
             admin
@@ -813,9 +815,9 @@ class ContractIT extends ContractSupport {
       assertThat(redis.type(key)).isEqualTo("string");
       JsonNode json = ApiClient.JSON.readTree(redis.get(key));
       assertThat(json.get("user_id").asString()).isEqualTo(live.getValue());
-      assertThat(json.get("session_id").asString()).isEqualTo(live.getKey());
-      assertThat(fieldNames(json))
-          .contains("created_at", "last_active_at", "expires_at", "ip", "user_agent");
+      // the id is the key's last part; the last activity lives in the user's state hash
+      assertThat(key).endsWith(":" + live.getKey());
+      assertThat(fieldNames(json)).contains("created_at", "expires_at", "ip", "user_agent");
       assertThat(json.get("ip").asString()).isEqualTo("127.0.0.1");
       assertThat(redis.pttl(key)).isPositive();
     }
@@ -865,10 +867,11 @@ class ContractIT extends ContractSupport {
     List<String> all = scan(redis, "*");
     assertThat(all)
         .anyMatch(k -> k.startsWith("session:"))
-        .anyMatch(k -> k.startsWith("refresh:"))
+        .anyMatch(k -> k.startsWith("user-session-states:"))
         .anyMatch(k -> k.startsWith("user-sessions:"))
+        .anyMatch(k -> k.startsWith("user-devices:"))
         .anyMatch(k -> k.startsWith("activity:"))
-        .anyMatch(k -> k.startsWith("login-failures:"));
+        .anyMatch(k -> k.startsWith("login-attempts"));
     for (String key : all) {
       assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
     }
@@ -878,20 +881,28 @@ class ContractIT extends ContractSupport {
           .isEqualTo(2);
     }
 
-    assertThat(scan(redis, "session:*")).isEmpty();
-    assertThat(scan(redis, "refresh:*")).isEmpty();
+    // the sessions' records are reclaimed off the request path, at once
+    Await.atMost(Duration.ofSeconds(10))
+        .until("every session record is reclaimed", () -> scan(redis, "session:*").isEmpty());
     assertThat(scan(redis, "user-sessions:*")).isEmpty();
-    // What is left is the activity feed (kept for the session lifetime after its newest entry, so
+    assertThat(scan(redis, "user-session-states:*")).isEmpty();
+    assertThat(scan(redis, "user-sessions-revoked:*")).isEmpty();
+    // What is left expires on its own: the ended sessions' markers and the logout-everywhere
+    // markers (for the rest of the session lifetime, so that nothing brings a session back), the
+    // devices seen, the activity feed (kept for the session lifetime after its newest entry, so
     // that "you were logged out everywhere" can still be read) and the login-throttle windows
-    // (kept for LOGIN_WINDOW_SECONDS): both expire on their own.
+    // (kept for LOGIN_WINDOW_SECONDS).
     List<String> left = scan(redis, "*");
     assertThat(left)
         .allSatisfy(
             key -> {
-              assertThat(key).matches("(activity|login-failures):.*");
+              assertThat(key)
+                  .matches(
+                      "(session-ended|user-logged-out|user-devices|activity|login-attempts"
+                          + "|login-attempts-from):.*");
               assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
             });
-    assertThat(left.stream().filter(k -> k.startsWith("login-failures:")))
+    assertThat(left.stream().filter(k -> k.startsWith("login-attempts")))
         .allSatisfy(key -> assertThat(redis.pttl(key)).isLessThanOrEqualTo(60_000L));
   }
 

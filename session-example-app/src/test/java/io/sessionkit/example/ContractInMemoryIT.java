@@ -65,7 +65,7 @@ class ContractInMemoryIT extends ContractSupport {
     List<JsonNode> sessions = ContractIT.list(list.get("sessions"));
     assertThat(sessions)
         .extracting(s -> s.get("user_agent").asString())
-        .containsExactly("laptop", "phone", "tablet");
+        .containsExactly("tablet", "phone", "laptop");
     assertThat(sessions)
         .filteredOn(s -> s.get("current").asBoolean())
         .singleElement()
