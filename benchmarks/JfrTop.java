@@ -2,9 +2,10 @@
  * Summarises the CPU samples of a Java Flight Recording (jdk.ExecutionSample events: threads
  * running Java code, sampled every 10 ms with settings=profile) as Markdown tables: the top methods
  * by self samples (the method was on top of the stack), by total samples (the method was anywhere
- * on the stack, counted once per sample), and self samples by package.
+ * on the stack, counted once per sample), self samples by package, and for each PREFIX given the
+ * top methods of that package by total samples (where the time under one library's calls goes).
  *
- *   java benchmarks/JfrTop.java RECORDING.jfr [TOP=15]
+ *   java benchmarks/JfrTop.java RECORDING.jfr [TOP=15] [PREFIX...]
  *
  * JDK only (single-file source launch).
  */
@@ -24,10 +25,11 @@ public class JfrTop {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: java JfrTop.java RECORDING.jfr [TOP]");
+      System.err.println("usage: java JfrTop.java RECORDING.jfr [TOP] [PREFIX...]");
       System.exit(2);
     }
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    List<String> prefixes = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> total = new HashMap<>();
     Map<String, Integer> selfByPackage = new HashMap<>();
@@ -62,12 +64,24 @@ public class JfrTop {
     table("Top " + top + " methods by self samples", self, samples, top);
     table("Top " + top + " methods by total samples (on the stack)", total, samples, top);
     table("Self samples by package", selfByPackage, samples, top);
+    for (String prefix : prefixes) {
+      Map<String, Integer> focus = new HashMap<>();
+      total.forEach(
+          (method, count) -> {
+            if (method.startsWith(prefix + ".")) {
+              focus.put(method, count);
+            }
+          });
+      if (!focus.isEmpty()) {
+        table("Top " + top + " methods of " + prefix + " by total samples", focus, samples, top);
+      }
+    }
   }
 
   static void table(String title, Map<String, Integer> counts, int samples, int top) {
     System.out.println("**" + title + "**");
     System.out.println();
-    System.out.println("| # | method | samples | % |");
+    System.out.println("| # | " + (title.contains("package") ? "package" : "method") + " | samples | % |");
     System.out.println("| ---: | --- | ---: | ---: |");
     int[] rank = {0};
     counts.entrySet().stream()

@@ -5,7 +5,7 @@
 # app CPU, Redis CPU and Redis commands per request, Redis bytes per session; then the ratios of
 # every sessionkit variant to every Spring Session mode.
 #
-#   benchmarks/compare.sh [--rounds 3] [--duration 20s] [--warmup 10s] [--threads 2]
+#   benchmarks/compare.sh [--rounds 3] [--duration 20s] [--warmup 30s] [--threads 2]
 #       [--connections 32] [--sessions 500] [--jvm-opts '-Xms512m -Xmx512m'] [--jfr DIR]
 #       [--no-build] [--app LABEL=KIND[:VAR=VALUE[,VAR=VALUE...]]]...
 #
@@ -15,15 +15,16 @@
 #   benchmarks/compare.sh --app sessionkit=sessionkit \
 #       --app sessionkit-near=sessionkit:SESSION_NEAR_CACHE=true \
 #       --app spring-default=spring-default --app spring-indexed=spring-indexed
-# --jfr DIR: after the rounds, one more wrk run per app with a Java Flight Recording into DIR,
-# summarised as the top methods by samples (not part of the measured numbers).
+# --jfr DIR: after the rounds, one more wrk run per app with a Java Flight Recording into DIR
+# (CPU samples every millisecond), summarised as the top methods by samples (not part of the
+# measured numbers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 
 ROUNDS=3
 DURATION=20s
-WARMUP=10s
+WARMUP=30s
 THREADS=2
 CONNECTIONS=32
 SESSIONS=500
@@ -217,11 +218,13 @@ bytes_per_session() {
   after=$(info_value "$WORK/mem-after" used_memory)
   BYTES[$label]=$(((after - before) / SESSIONS))
   # which keys hold it: keys by pattern (ids replaced by *), their count and MEMORY USAGE per session
-  redis-cli -p "${RPORT[$label]}" --scan | while read -r key; do
-    printf '%s\t%s\n' "$(sed -E 's/\{[^}]*\}(:[A-Za-z0-9_-]+)?/{*}:*/g; s/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/*/g; s/[0-9]{10,}/*/g; s/bench-user(-[0-9]+)?$/*/' <<<"$key")" \
-      "$(redis-cli -p "${RPORT[$label]}" MEMORY USAGE "$key" SAMPLES 0)"
-  done | awk -F'\t' -v n="$SESSIONS" '{ c[$1]++; b[$1] += $2 }
-    END { for (k in c) printf "  - `%s`: %d keys, %.0f bytes per session (MEMORY USAGE)\n", k, c[k], b[k] / (n + 1) }' |
+  redis-cli -p "${RPORT[$label]}" --scan >"$WORK/keys-all-$label"
+  sed 's/^/MEMORY USAGE /; s/$/ SAMPLES 0/' "$WORK/keys-all-$label" |
+    redis-cli -p "${RPORT[$label]}" >"$WORK/keys-size-$label"
+  sed -E 's/\{[^}]*\}(:[A-Za-z0-9_-]+)?/{*}:*/g; s/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/*/g; s/[0-9]{10,}/*/g; s/bench-user(-[0-9]+)?$/*/' \
+    "$WORK/keys-all-$label" | paste - "$WORK/keys-size-$label" |
+    awk -F'\t' -v n="$SESSIONS" '{ c[$1]++; b[$1] += $2 }
+      END { for (k in c) printf "  - `%s`: %d keys, %.0f bytes per session (MEMORY USAGE)\n", k, c[k], b[k] / (n + 1) }' |
     sort >"$WORK/keys-$label"
 }
 
@@ -293,9 +296,13 @@ for label in "${LABELS[@]}"; do bytes_per_session "$label"; done
 
 if [[ -n $JFR_DIR ]]; then
   mkdir -p "$JFR_DIR"
+  # the profile settings, with a CPU sample every millisecond rather than every 10 ms
+  jfc=profile
+  jfr configure --input profile --output "$WORK/cpu.jfc" 'jdk.ExecutionSample#period=1ms' >/dev/null 2>&1 &&
+    jfc="$WORK/cpu.jfc"
   for label in "${LABELS[@]}"; do
     echo "JFR run for $label" >&2
-    jcmd "${PID[$label]}" JFR.start name=compare settings=profile filename="$JFR_DIR/$label.jfr" >/dev/null
+    jcmd "${PID[$label]}" JFR.start name=compare settings="$jfc" filename="$JFR_DIR/$label.jfr" >/dev/null
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "${HEADER[$label]}" \
       "http://127.0.0.1:${PORT[$label]}/api/v1/auth/me" >"$JFR_DIR/wrk-$label.txt"
     jcmd "${PID[$label]}" JFR.stop name=compare >/dev/null
@@ -382,7 +389,8 @@ if [[ -n $JFR_DIR ]]; then
     echo
     echo "### $label"
     echo
-    java benchmarks/JfrTop.java "$JFR_DIR/$label.jfr" 15
+    java benchmarks/JfrTop.java "$JFR_DIR/$label.jfr" 15 io.sessionkit org.springframework.session \
+      org.springframework.security
   done
 fi
 
