@@ -3,9 +3,11 @@
  * running Java code, sampled every 10 ms with settings=profile) as Markdown tables: the top methods
  * by self samples (the method was on top of the stack), by total samples (the method was anywhere
  * on the stack, counted once per sample), self samples by package, and for each PREFIX given the
- * top methods of that package by total samples (where the time under one library's calls goes).
+ * top methods of that package by total samples (where the time under one library's calls goes). An
+ * argument under=CLASS.METHOD adds the top methods by self samples among the samples with that
+ * method on the stack (what a call costs, and in what).
  *
- *   java benchmarks/JfrTop.java RECORDING.jfr [TOP=15] [PREFIX...]
+ *   java benchmarks/JfrTop.java RECORDING.jfr [TOP=15] [PREFIX...] [under=CLASS.METHOD...]
  *
  * JDK only (single-file source launch).
  */
@@ -29,7 +31,12 @@ public class JfrTop {
       System.exit(2);
     }
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-    List<String> prefixes = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+    List<String> rest = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+    List<String> prefixes = rest.stream().filter(a -> !a.startsWith("under=")).toList();
+    List<String> unders =
+        rest.stream().filter(a -> a.startsWith("under=")).map(a -> a.substring(6)).toList();
+    Map<String, Map<String, Integer>> selfUnder = new HashMap<>();
+    Map<String, Integer> samplesUnder = new HashMap<>();
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> total = new HashMap<>();
     Map<String, Integer> selfByPackage = new HashMap<>();
@@ -58,9 +65,18 @@ public class JfrTop {
           total.merge(method, 1, Integer::sum);
         }
       }
+      for (String under : unders) {
+        if (seen.contains(under)) {
+          samplesUnder.merge(under, 1, Integer::sum);
+          selfUnder.computeIfAbsent(under, u -> new HashMap<>()).merge(name(leaf), 1, Integer::sum);
+        }
+      }
     }
     System.out.printf(
-        "%d execution samples (%d with a truncated stack) in %s%n%n", samples, truncated, args[0]);
+        "%d execution samples (%d with a truncated stack) in %s%n%n",
+        samples,
+        truncated,
+        Path.of(args[0]).getFileName());
     table("Top " + top + " methods by self samples", self, samples, top);
     table("Top " + top + " methods by total samples (on the stack)", total, samples, top);
     table("Self samples by package", selfByPackage, samples, top);
@@ -74,6 +90,17 @@ public class JfrTop {
           });
       if (!focus.isEmpty()) {
         table("Top " + top + " methods of " + prefix + " by total samples", focus, samples, top);
+      }
+    }
+    for (String under : unders) {
+      int count = samplesUnder.getOrDefault(under, 0);
+      if (count > 0) {
+        table(
+            "Top " + top + " methods by self samples under " + under + " (" + count
+                + " samples; % of those)",
+            selfUnder.get(under),
+            count,
+            top);
       }
     }
   }

@@ -312,6 +312,10 @@ END_LOAD=$(uptime)
 
 # --- report
 fmt() { awk -v v="$1" -v d="$2" 'BEGIN { if (v == "nan") print "n/a"; else printf "%." d "f", v }'; }
+round_ratios() { # LABEL_A LABEL_B COLUMN: A/B for each round
+  awk -F'\t' -v a="$1" -v b="$2" -v c="$3" '$1 == a { x[$2] = $c } $1 == b { y[$2] = $c }
+    END { for (r = 1; r in x; r++) printf "%s%.2f", (r > 1 ? ", " : ""), x[r] / y[r] }' "$WORK/runs.tsv"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a / b }'; }
 
 echo "# sessionkit vs Spring Session: GET /api/v1/auth/me"
@@ -343,15 +347,15 @@ done
 echo
 echo "## Ratios (sessionkit variant / Spring Session mode, from the medians above)"
 echo
-echo "| ratio | req/s | p50 | p99 | app CPU/req | Redis CPU/req | Redis round trips/req | Redis commands/req | Redis bytes/session | req/s ratio per round |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| ratio | req/s | p50 | p99 | app CPU/req | Redis CPU/req | Redis round trips/req | Redis commands/req | Redis bytes/session | req/s ratio per round | app CPU/req ratio per round |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 for a in "${LABELS[@]}"; do
   [[ ${KIND[$a]} == sessionkit ]] || continue
   for b in "${LABELS[@]}"; do
     [[ ${KIND[$b]} == sessionkit ]] && continue
-    per_round=$(awk -F'\t' -v a="$a" -v b="$b" '$1 == a { x[$2] = $5 } $1 == b { y[$2] = $5 }
-      END { for (r = 1; r in x; r++) printf "%s%.2f", (r > 1 ? ", " : ""), x[r] / y[r] }' "$WORK/runs.tsv")
-    echo "| $a / $b | $(ratio "${M[$a,rps]}" "${M[$b,rps]}") | $(ratio "${M[$a,p50]}" "${M[$b,p50]}") | $(ratio "${M[$a,p99]}" "${M[$b,p99]}") | $(ratio "${M[$a,cpu]}" "${M[$b,cpu]}") | $(ratio "${M[$a,rcpu]}" "${M[$b,rcpu]}") | $(ratio "${M[$a,trips]}" "${M[$b,trips]}") | $(ratio "${M[$a,cmds]}" "${M[$b,cmds]}") | $(ratio "${M[$a,bytes]}" "${M[$b,bytes]}") | $per_round |"
+    per_round=$(round_ratios "$a" "$b" 5)
+    cpu_per_round=$(round_ratios "$a" "$b" 8)
+    echo "| $a / $b | $(ratio "${M[$a,rps]}" "${M[$b,rps]}") | $(ratio "${M[$a,p50]}" "${M[$b,p50]}") | $(ratio "${M[$a,p99]}" "${M[$b,p99]}") | $(ratio "${M[$a,cpu]}" "${M[$b,cpu]}") | $(ratio "${M[$a,rcpu]}" "${M[$b,rcpu]}") | $(ratio "${M[$a,trips]}" "${M[$b,trips]}") | $(ratio "${M[$a,cmds]}" "${M[$b,cmds]}") | $(ratio "${M[$a,bytes]}" "${M[$b,bytes]}") | $per_round | $cpu_per_round |"
   done
 done
 echo
@@ -390,7 +394,8 @@ if [[ -n $JFR_DIR ]]; then
     echo "### $label"
     echo
     java benchmarks/JfrTop.java "$JFR_DIR/$label.jfr" 15 io.sessionkit org.springframework.session \
-      org.springframework.security
+      org.springframework.security under=io.sessionkit.jwt.JwtTokenService.verify \
+      under=io.sessionkit.redis.RedisSessionStore.touch
   done
 fi
 

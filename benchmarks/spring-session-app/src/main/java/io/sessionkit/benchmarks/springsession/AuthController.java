@@ -5,7 +5,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -31,12 +33,15 @@ class AuthController {
 
   record Credentials(String username, String password) {}
 
+  // user ids by name, as the example app keeps its accounts in a map: a lookup per request
+  private static final Map<String, String> USER_IDS = new ConcurrentHashMap<>();
+
   record UserView(String id, String username, List<String> roles) {
     static UserView of(Authentication authentication) {
       String name = authentication.getName();
       return new UserView(
-          // a stable id per user, as a user database would hold
-          UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString(),
+          USER_IDS.computeIfAbsent(
+              name, n -> UUID.nameUUIDFromBytes(n.getBytes(StandardCharsets.UTF_8)).toString()),
           name,
           // roles only: Spring Security 7 also grants a FACTOR_PASSWORD authority
           authentication.getAuthorities().stream()
