@@ -5,7 +5,7 @@
 # app CPU, Redis CPU and Redis commands per request, Redis bytes per session; then the ratios of
 # every sessionkit variant to every Spring Session mode.
 #
-#   benchmarks/compare.sh [--rounds 3] [--duration 20s] [--warmup 30s] [--threads 2]
+#   benchmarks/compare.sh [--rounds 3] [--duration 20s] [--warmup 60s] [--threads 2]
 #       [--connections 32] [--sessions 500] [--jvm-opts '-Xms512m -Xmx512m'] [--jfr DIR]
 #       [--no-build] [--app LABEL=KIND[:VAR=VALUE[,VAR=VALUE...]]]...
 #
@@ -24,7 +24,7 @@ source benchmarks/lib.sh
 
 ROUNDS=3
 DURATION=20s
-WARMUP=30s
+WARMUP=60s
 THREADS=2
 CONNECTIONS=32
 SESSIONS=500
