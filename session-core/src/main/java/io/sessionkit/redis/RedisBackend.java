@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,26 @@ final class RedisBackend implements AutoCloseable {
         new CircuitBreaker(failureThreshold, probeInterval, this::probe, this::dropConnection);
   }
 
+  /** Whether calls fail at once because Redis stopped answering. */
+  boolean isBreakerOpen() {
+    return breaker.isOpen();
+  }
+
+  /** Runs {@code listener} each time the circuit breaker opens. */
+  void onBreakerOpen(Runnable listener) {
+    breaker.onOpen(listener);
+  }
+
+  /** The address connections go to, for a store that opens one of its own (the near-cache). */
+  RedisURI uri() {
+    return uri;
+  }
+
+  /** The command timeout. */
+  Duration commandTimeout() {
+    return commandTimeout;
+  }
+
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
   boolean ping() {
     try {
@@ -120,12 +141,20 @@ final class RedisBackend implements AutoCloseable {
    * once per burst; while the breaker is open the call is dropped.
    */
   void runLater(ScriptCall c) {
+    runLaterOn(this::connection, c);
+  }
+
+  /**
+   * {@link #runLater} on another connection to the same Redis (the near-cache's tracking
+   * connection, so that the write is ordered before that connection's next read).
+   */
+  void runLaterOn(Supplier<StatefulRedisConnection<String, String>> connection, ScriptCall c) {
     if (breaker.isOpen() || closed) {
       droppedWrites.record();
       return;
     }
     try {
-      StatefulRedisConnection<String, String> current = connection();
+      StatefulRedisConnection<String, String> current = connection.get();
       if (!loadedScripts.contains(c.script().sha())) {
         // loaded first, so that a NOSCRIPT retry never lets a later command overtake this one
         current.sync().scriptLoad(c.script().source());
@@ -183,9 +212,27 @@ final class RedisBackend implements AutoCloseable {
     return cause;
   }
 
-  @SuppressWarnings("unchecked")
   <T> T run(RedisScript script, ScriptOutputType type, String[] keys, String... args) {
-    return call(
+    return runOn(this::connection, script, type, keys, args);
+  }
+
+  <T> T call(Command<T> command) {
+    return callOn(this::connection, command);
+  }
+
+  /**
+   * Runs a script on another connection to the same Redis (the near-cache's tracking connection),
+   * under the same breaker: its failures count as this backend's.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T runOn(
+      Supplier<StatefulRedisConnection<String, String>> connection,
+      RedisScript script,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
+    return callOn(
+        connection,
         redis -> {
           try {
             return (T) redis.evalsha(script.sha(), type, keys, args);
@@ -196,7 +243,8 @@ final class RedisBackend implements AutoCloseable {
         });
   }
 
-  <T> T call(Command<T> command) {
+  private <T> T callOn(
+      Supplier<StatefulRedisConnection<String, String>> connection, Command<T> command) {
     if (breaker.isOpen()) {
       throw new SessionStoreUnavailableException(
           "Redis at "
@@ -206,7 +254,7 @@ final class RedisBackend implements AutoCloseable {
               + " is unavailable: it stopped answering and is being probed");
     }
     try {
-      T result = command.apply(connection().sync());
+      T result = command.apply(connection.get().sync());
       breaker.recordSuccess();
       return result;
     } catch (RedisCommandExecutionException e) {
