@@ -552,12 +552,12 @@ public final class RedisSessionStore implements SessionStore {
      * @param maxEntries the most sessions' verdicts kept, at least 1
      */
     public Builder nearCache(Duration maxAge, int maxEntries) {
-      Require.positive(maxAge, "nearCache maxAge");
+      Require.positive(maxAge, "nearCacheMaxAge");
       if (maxAge.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("nearCache maxAge must be <= PT1M, but was " + maxAge);
+        throw new IllegalArgumentException("nearCacheMaxAge must be <= PT1M, but was " + maxAge);
       }
       this.nearCacheMaxAge = maxAge;
-      this.nearCacheMaxEntries = Require.atLeast(maxEntries, 1, "nearCache maxEntries");
+      this.nearCacheMaxEntries = Require.atLeast(maxEntries, 1, "nearCacheMaxEntries");
       return this;
     }
 
