@@ -6,10 +6,13 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -32,13 +35,14 @@ import org.slf4j.LoggerFactory;
  * Live-session verdicts kept on this instance, and dropped the moment Redis says they may have
  * changed: server-assisted client-side caching (RESP3 {@code CLIENT TRACKING}).
  *
- * <p>A verdict is filled by running the touch script on a connection of its own with tracking on.
- * The script reads the user's index, the sorted set that every end of a session changes (a logout,
- * revoke, eviction or theft removes the session from it, a logout everywhere renames it away), so
- * Redis then sends this connection an invalidation for that key whenever anyone else changes it,
- * and every cached verdict of that user is dropped. The session record is immutable and the index
- * is the one source of truth for liveness, so nothing else needs watching. The connection uses
- * {@code NOLOOP}: its own writes (activity, an idle deadline moved on) end nothing.
+ * <p>A verdict is filled by running the touch script on a connection of its own with tracking on
+ * ({@code OPTIN}), right after a read of the user's index that is tracked: the sorted set that
+ * every end of a session changes (a logout, revoke, eviction or theft removes the session from it,
+ * a logout everywhere renames it away). Redis then sends this connection an invalidation for that
+ * key whenever anyone else changes it, and every cached verdict of that user is dropped. The
+ * session record is immutable and the index is the one source of truth for liveness, so nothing
+ * else is tracked: one key per cached user in Redis's tracking table. The connection uses {@code
+ * NOLOOP}: its own writes (activity, an idle deadline moved on) end nothing.
  *
  * <p>Staleness is bounded three ways: by the invalidation (milliseconds after the change), by a
  * maximum age per verdict (whatever happens to the connection), and by the session's end and idle
@@ -143,7 +147,24 @@ final class NearCache implements AutoCloseable {
     long invalidationsBefore = invalidations.get(stripe);
     long filledAt = System.nanoTime();
     List<Object> live =
-        redis.runOn(this::trackedConnection, touch, ScriptOutputType.MULTI, keys, args);
+        redis.callOn(
+            this::trackedConnection,
+            sync -> {
+              RedisAsyncCommands<String, String> async = sync.getStatefulConnection().async();
+              // sent together, one round trip; with OPTIN, only the command right after CACHING
+              // yes has its keys tracked: the user's index alone, not every key the script declares
+              RedisFuture<String> caching = async.clientCaching(true);
+              RedisFuture<Double> tracked = async.zscore(indexKey, member);
+              RedisFuture<List<Object>> touched =
+                  async.evalsha(touch.sha(), ScriptOutputType.MULTI, keys, args);
+              redis.answer(caching);
+              redis.answer(tracked);
+              try {
+                return redis.answer(touched);
+              } catch (RedisNoScriptException e) {
+                return sync.<List<Object>>eval(touch.source(), ScriptOutputType.MULTI, keys, args);
+              }
+            });
     if (live.isEmpty()) {
       return Optional.of(SessionCheck.ended());
     }
@@ -222,7 +243,7 @@ final class NearCache implements AutoCloseable {
       }
       if (!tracking) {
         // again after every reconnect: tracking belongs to the server's side of the connection
-        connection.sync().clientTracking(TrackingArgs.Builder.enabled().noloop());
+        connection.sync().clientTracking(TrackingArgs.Builder.enabled().optin().noloop());
         tracking = true;
       }
       return connection;

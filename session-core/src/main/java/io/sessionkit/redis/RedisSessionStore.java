@@ -453,13 +453,25 @@ public final class RedisSessionStore implements SessionStore {
     return redis.ping();
   }
 
-  /** Closes the connections and the client. Later calls fail. */
+  /**
+   * Closes the connections and the client, once the writes sent without waiting (activity, a
+   * throttle's reset) are answered or the command timeout has passed. Later calls fail.
+   */
   @Override
   public void close() {
+    redis.awaitWrites(redis.commandTimeout());
     if (nearCache != null) {
       nearCache.close();
     }
     redis.close();
+  }
+
+  /**
+   * Waits until the writes sent without waiting (activity recorded from the near-cache) have been
+   * answered, for at most {@code timeout}; for tests that read them back.
+   */
+  boolean awaitWrites(Duration timeout) {
+    return redis.awaitWrites(timeout);
   }
 
   /** The near-cache, when there is one; for tests. */

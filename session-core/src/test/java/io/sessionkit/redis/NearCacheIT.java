@@ -167,6 +167,23 @@ class NearCacheIT {
     assertThat(storeB.nearCache().orElseThrow().size()).isEqualTo(1);
   }
 
+  @Test
+  void eachCachedUserCostsOneKeyInRedissTrackingTable() {
+    List<Login> logins =
+        List.of(
+            instanceA.login("rupert", Set.of(), LAPTOP),
+            instanceA.login("rupert", Set.of(), PHONE),
+            instanceA.login("sybil", Set.of(), LAPTOP),
+            instanceA.login("trent", Set.of(), LAPTOP));
+
+    logins.forEach(login -> assertThat(accepts(instanceB, login)).isTrue());
+
+    // the users' indexes only: not their states, session records or anything a script declares
+    assertThat(parseInfo(inspection.sync().info("stats")))
+        .containsEntry("tracking_total_keys", "3")
+        .containsEntry("tracking_total_items", "3");
+  }
+
   /** Each way a session ends, done on instance A to a session instance B has cached. */
   enum End {
     LOGOUT {

@@ -1,5 +1,7 @@
 package io.sessionkit.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreContract;
 import io.sessionkit.testing.MutableClock;
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The store contract with the near-cache on: what a store answers does not change when verdicts
- * come from the cache.
+ * come from the cache. Activity found due on a cached verdict is recorded without waiting, so the
+ * contract waits for those writes before reading activity back.
  */
 @ExtendWith(RedisExtension.class)
 class RedisNearCacheStoreIT extends SessionStoreContract {
@@ -21,6 +24,11 @@ class RedisNearCacheStoreIT extends SessionStoreContract {
   @BeforeAll
   static void connect(RedisServer server) {
     uri = server.uri();
+  }
+
+  @Override
+  protected void awaitWrites() {
+    assertThat(((RedisSessionStore) store).awaitWrites(Duration.ofSeconds(5))).isTrue();
   }
 
   @Override
