@@ -370,6 +370,20 @@ class NearCacheIT {
         .until("instance B answers from Redis again", () -> accepts(instanceB, login));
   }
 
+  @Test
+  void aFlushOfRedisEmptiesTheCache() {
+    Login login = instanceA.login("walter", Set.of(), LAPTOP);
+    assertThat(accepts(instanceB, login)).isTrue();
+    NearCache cache = storeB.nearCache().orElseThrow();
+    assertThat(cache.size()).isEqualTo(1);
+
+    // every session gone at once: Redis tells tracking clients with an invalidation of no keys
+    inspection.sync().flushall();
+
+    WITHIN_BOUND.until("the cache emptied", () -> cache.size() == 0);
+    assertThat(refuses(instanceB, login)).isTrue();
+  }
+
   // the ids of the clients with tracking on (flag t in CLIENT LIST)
   private List<Long> trackingClients() {
     return inspection
