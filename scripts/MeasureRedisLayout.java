@@ -38,7 +38,8 @@ import java.util.function.Supplier;
 /**
  * Measures the Redis layout on a private redis-server: bytes per session (fresh and after 100
  * refreshes), bytes per activity entry, the slowest sessionkit command with one user at the ceiling
- * of sessions (SLOWLOG), and the commands each operation sends (MONITOR). Not a test: its numbers
+ * of sessions (SLOWLOG), the commands each operation sends (MONITOR), and the near-cache's tracking
+ * table. Not a test: its numbers
  * go into docs/redis-layout.md and the notes. Run it with scripts/measure-redis-layout.sh.
  */
 public final class MeasureRedisLayout {
@@ -73,6 +74,8 @@ public final class MeasureRedisLayout {
         ceiling(uri, cli);
         cli.flushall();
         roundTrips(uri, port);
+        cli.flushall();
+        tracking(uri, cli, users * 10);
       } finally {
         client.shutdown();
       }
@@ -287,6 +290,43 @@ public final class MeasureRedisLayout {
       names.put(sha1(source), name + ".lua");
     }
     return names;
+  }
+
+  // --- the near-cache's cost in Redis: its tracking table ---
+
+  static void tracking(String uri, RedisCommands<String, String> cli, int users) throws Exception {
+    try (RedisSessionStore plain = RedisSessionStore.builder().uri(uri).build();
+        RedisSessionStore cached =
+            RedisSessionStore.builder().uri(uri).nearCache(Duration.ofMinutes(1), users).build();
+        SessionManager writer = manager(plain, b -> {});
+        SessionManager reader = manager(cached, b -> {})) {
+      List<Login> logins = new ArrayList<>();
+      for (int u = 0; u < users; u++) {
+        logins.add(writer.login("tracked-" + u, Set.of("USER"), new ClientInfo("", BROWSER)));
+      }
+      reader.authenticate(logins.get(0).accessToken().value());
+      long before = usedMemory(cli);
+      long start = System.nanoTime();
+      for (Login login : logins) {
+        reader.authenticate(login.accessToken().value());
+      }
+      long fillMicros = (System.nanoTime() - start) / 1_000 / users;
+      long grown = usedMemory(cli) - before;
+      Map<String, String> stats = new TreeMap<>();
+      cli.info("stats").lines().filter(l -> l.startsWith("tracking_"))
+          .forEach(l -> stats.put(l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).strip()));
+      System.out.printf("%n== Near-cache: %d users, one session each, cached by one instance%n", users);
+      System.out.printf("tracking table: %s keys, %s items; %d bytes per cached user"
+              + " (INFO used_memory); a fill took %d µs on average%n",
+          stats.get("tracking_total_keys"), stats.get("tracking_total_items"), grown / users,
+          fillMicros);
+      start = System.nanoTime();
+      for (Login login : logins) {
+        reader.authenticate(login.accessToken().value());
+      }
+      System.out.printf("cached authenticate: %.1f µs on average%n",
+          (System.nanoTime() - start) / 1_000.0 / users);
+    }
   }
 
   // --- commands per operation ---

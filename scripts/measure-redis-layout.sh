@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the Redis layout on a private redis-server: bytes per session (fresh and after 100
 # refreshes), bytes per activity entry, the slowest sessionkit command with one user at the
-# ceiling of sessions (SLOWLOG), and the commands each operation sends (MONITOR).
+# ceiling of sessions (SLOWLOG), the commands each operation sends (MONITOR), and what the
+# near-cache costs Redis (its tracking table).
 #   scripts/measure-redis-layout.sh [--users 200] [--refreshes 100]
 set -euo pipefail
 cd "$(dirname "$0")/.."

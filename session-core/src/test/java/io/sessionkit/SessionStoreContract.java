@@ -56,6 +56,12 @@ public abstract class SessionStoreContract {
     store.close();
   }
 
+  /**
+   * Waits until writes the store sent without waiting have landed: a store may record activity off
+   * the request path, and a test that reads it back waits for that first.
+   */
+  protected void awaitWrites() {}
+
   /** A user id no other test of this run uses, so tests may share one backing server. */
   protected String newUser() {
     return "user-" + runId + "-" + (++userCounter);
@@ -365,10 +371,12 @@ public abstract class SessionStoreContract {
     clock.advance(Duration.ofSeconds(30));
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     assertThat(store.touch(session.userId(), session.id(), interval).isLive()).isTrue();
+    awaitWrites();
     assertThat(store.find(session.id())).contains(session.withLastActiveAt(now));
 
     clock.advance(Duration.ofSeconds(59));
     store.touch(session.userId(), session.id(), interval);
+    awaitWrites();
     assertThat(store.find(session.id()).orElseThrow().lastActiveAt()).isEqualTo(now);
   }
 

@@ -1,5 +1,7 @@
 package io.sessionkit.jwt;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.Jws;
@@ -54,6 +56,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JwtTokenService implements TokenService {
 
+  /** How many verified tokens are remembered unless configured otherwise. */
+  public static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
   /** Tokens longer than this many characters are refused as malformed without being parsed. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
@@ -86,6 +91,9 @@ public final class JwtTokenService implements TokenService {
   private final @Nullable String audience;
   private final SecureRandom random = new SecureRandom();
   private final JwtParser parser;
+  // tokens that verified, so that each is parsed and its MAC checked once; time is checked each
+  // call
+  private final @Nullable Cache<String, TokenClaims> verified;
 
   private JwtTokenService(Builder builder) {
     this.signingKey = Objects.requireNonNull(builder.signingKey);
@@ -97,6 +105,15 @@ public final class JwtTokenService implements TokenService {
     this.clock = builder.clock;
     this.issuer = builder.issuer;
     this.audience = builder.audience;
+    this.verified =
+        builder.verifiedTokenCacheSize == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(builder.verifiedTokenCacheSize)
+                .expireAfterWrite(accessTokenLifetime.plus(clockSkew))
+                // maintenance on the calling thread: no pool threads for a cache this simple
+                .executor(Runnable::run)
+                .build();
 
     Map<String, SecretKey> secretKeys = new LinkedHashMap<>();
     keysById.forEach((id, key) -> secretKeys.put(id, key.secretKey()));
@@ -204,6 +221,30 @@ public final class JwtTokenService implements TokenService {
     if (token == null || !hasCompactJwsShape(token)) {
       return MALFORMED;
     }
+    TokenClaims known = verified == null ? null : verified.getIfPresent(token);
+    if (known != null) {
+      // the same string verified before: only time can have changed its verdict
+      return clock.instant().minus(clockSkew).isAfter(known.expiresAt())
+          ? EXPIRED
+          : TokenVerification.valid(known);
+    }
+    TokenVerification verification = parse(token);
+    if (verified != null && verification.isValid()) {
+      verified.put(token, verification.claims().orElseThrow());
+    }
+    return verification;
+  }
+
+  /** How many verified tokens the cache holds; for tests. */
+  long verifiedTokensCached() {
+    if (verified == null) {
+      return 0;
+    }
+    verified.cleanUp();
+    return verified.estimatedSize();
+  }
+
+  private TokenVerification parse(String token) {
     // No logging below: the token is a credential, and jjwt's messages quote its header.
     try {
       return read(parser.parse(token));
@@ -416,8 +457,25 @@ public final class JwtTokenService implements TokenService {
     private Clock clock = Clock.systemUTC();
     private @Nullable String issuer;
     private @Nullable String audience;
+    private int verifiedTokenCacheSize = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
 
     private Builder() {}
+
+    /**
+     * How many tokens that verified are remembered, so that a token sent again (as every request of
+     * a client sends it) is not parsed and its signature not checked again; its expiry is still
+     * checked on every call. Keyed by the whole token: a changed token is verified afresh. About 1
+     * KB per entry. Default {@value #DEFAULT_VERIFIED_TOKEN_CACHE_SIZE}; 0 turns it off.
+     *
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
+    public Builder verifiedTokenCacheSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("verifiedTokenCacheSize must be >= 0, but was " + size);
+      }
+      this.verifiedTokenCacheSize = size;
+      return this;
+    }
 
     /**
      * The current key: it signs every new token and is always accepted for verification. Required.

@@ -25,6 +25,8 @@ final class CircuitBreaker implements AutoCloseable {
   private final Duration probeInterval;
   private final BooleanSupplier probe;
   private final Runnable onOpen;
+  private final java.util.List<Runnable> openListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final ScheduledExecutorService prober;
   private volatile boolean open;
@@ -43,6 +45,11 @@ final class CircuitBreaker implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /** Runs {@code listener} each time the breaker opens, on the thread that opened it. */
+  void onOpen(Runnable listener) {
+    openListeners.add(listener);
   }
 
   /** Whether calls should fail at once. */
@@ -71,6 +78,7 @@ final class CircuitBreaker implements AutoCloseable {
         cause.getMessage(),
         probeInterval.toMillis());
     onOpen.run();
+    openListeners.forEach(Runnable::run);
     probing =
         prober.scheduleWithFixedDelay(
             this::probeOnce,

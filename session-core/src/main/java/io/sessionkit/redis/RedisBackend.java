@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ final class RedisBackend implements AutoCloseable {
   // scripts known to be in the server's cache, for calls sent without waiting
   private final java.util.Set<String> loadedScripts =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // writes sent without waiting and not answered yet
+  private final AtomicInteger writesInFlight = new AtomicInteger();
   private final AggregatedWarning droppedWrites =
       new AggregatedWarning(
           log,
@@ -79,6 +83,26 @@ final class RedisBackend implements AutoCloseable {
             .build());
     this.breaker =
         new CircuitBreaker(failureThreshold, probeInterval, this::probe, this::dropConnection);
+  }
+
+  /** Whether calls fail at once because Redis stopped answering. */
+  boolean isBreakerOpen() {
+    return breaker.isOpen();
+  }
+
+  /** Runs {@code listener} each time the circuit breaker opens. */
+  void onBreakerOpen(Runnable listener) {
+    breaker.onOpen(listener);
+  }
+
+  /** The address connections go to, for a store that opens one of its own (the near-cache). */
+  RedisURI uri() {
+    return uri;
+  }
+
+  /** The command timeout. */
+  Duration commandTimeout() {
+    return commandTimeout;
   }
 
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
@@ -120,12 +144,21 @@ final class RedisBackend implements AutoCloseable {
    * once per burst; while the breaker is open the call is dropped.
    */
   void runLater(ScriptCall c) {
+    runLaterOn(this::connection, c);
+  }
+
+  /**
+   * {@link #runLater} on another connection to the same Redis (the near-cache's tracking
+   * connection, so that the write is ordered before that connection's next read).
+   */
+  void runLaterOn(Supplier<StatefulRedisConnection<String, String>> connection, ScriptCall c) {
     if (breaker.isOpen() || closed) {
       droppedWrites.record();
       return;
     }
+    writesInFlight.incrementAndGet();
     try {
-      StatefulRedisConnection<String, String> current = connection();
+      StatefulRedisConnection<String, String> current = connection.get();
       if (!loadedScripts.contains(c.script().sha())) {
         // loaded first, so that a NOSCRIPT retry never lets a later command overtake this one
         current.sync().scriptLoad(c.script().source());
@@ -145,22 +178,66 @@ final class RedisBackend implements AutoCloseable {
                   loadedScripts.remove(c.script().sha());
                   droppedWrites.record();
                 }
+                writeDone();
               });
     } catch (RedisException | IllegalStateException e) {
       droppedWrites.record();
+      writeDone();
+    }
+  }
+
+  private void writeDone() {
+    if (writesInFlight.decrementAndGet() == 0) {
+      synchronized (writesInFlight) {
+        writesInFlight.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until every write sent without waiting has been answered, or for at most {@code timeout}.
+   *
+   * @return whether none is in flight any more
+   */
+  boolean awaitWrites(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (writesInFlight) {
+      while (writesInFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(writesInFlight, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
     }
   }
 
   private Object await(
       RedisFuture<Object> future, ScriptCall c, RedisCommands<String, String> redis) {
     try {
+      return answer(future);
+    } catch (RedisNoScriptException e) {
+      // first use on this server, or its script cache was flushed
+      return redis.eval(c.script().source(), c.type(), c.keys(), c.args());
+    }
+  }
+
+  /**
+   * The answer of a command sent without waiting, waited for at most the command timeout.
+   *
+   * @throws RedisException what the command failed with, or a timeout
+   */
+  <T> T answer(RedisFuture<T> future) {
+    try {
       return future.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       Throwable cause = unwrap(e);
-      if (cause instanceof RedisNoScriptException) {
-        // first use on this server, or its script cache was flushed
-        return redis.eval(c.script().source(), c.type(), c.keys(), c.args());
-      }
       if (cause instanceof RedisException redisException) {
         throw redisException;
       }
@@ -197,6 +274,14 @@ final class RedisBackend implements AutoCloseable {
   }
 
   <T> T call(Command<T> command) {
+    return callOn(this::connection, command);
+  }
+
+  /**
+   * Runs a command on another connection to the same Redis, under the same breaker: its failures
+   * count as this backend's.
+   */
+  <T> T callOn(Supplier<StatefulRedisConnection<String, String>> connection, Command<T> command) {
     if (breaker.isOpen()) {
       throw new SessionStoreUnavailableException(
           "Redis at "
@@ -206,7 +291,7 @@ final class RedisBackend implements AutoCloseable {
               + " is unavailable: it stopped answering and is being probed");
     }
     try {
-      T result = command.apply(connection().sync());
+      T result = command.apply(connection.get().sync());
       breaker.recordSuccess();
       return result;
     } catch (RedisCommandExecutionException e) {
@@ -351,6 +436,8 @@ final class RedisBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    // what was sent without waiting (activity, a throttle's reset) is not lost to a shutdown
+    awaitWrites(commandTimeout);
     breaker.close();
     synchronized (connectLock) {
       closed = true;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} on Redis, shared by every instance of a service.
@@ -67,6 +68,7 @@ public final class RedisSessionStore implements SessionStore {
   private final RedisKeys keys;
   private final UserTags tags;
   private final Optional<Clock> clock;
+  private final @Nullable NearCache nearCache;
   private final SecureRandom random = new SecureRandom();
 
   private RedisSessionStore(Builder b) {
@@ -76,6 +78,10 @@ public final class RedisSessionStore implements SessionStore {
     this.tags = b.tags;
     this.keys = RedisKeys.of(b.namespace, b.tags);
     this.clock = Optional.ofNullable(b.clock);
+    this.nearCache =
+        b.nearCacheMaxAge.isZero()
+            ? null
+            : new NearCache(redis, TOUCH, b.nearCacheMaxAge, b.nearCacheMaxEntries);
   }
 
   /** A builder; {@link Builder#uri(String)} is required. */
@@ -139,10 +145,12 @@ public final class RedisSessionStore implements SessionStore {
             Integer.toString(SessionPage.MAX_PAGE_SIZE),
             tag,
             keys.endsChannel());
+    int evicted = "created".equals(result.get(0)) ? Math.toIntExact((Long) result.get(2)) : 0;
+    if (evicted > 0) {
+      forgetCached(keys.index(tag));
+    }
     return switch ((String) result.get(0)) {
-      case "created" ->
-          SessionCreation.created(
-              (Long) result.get(1) == 1L, Math.toIntExact((Long) result.get(2)));
+      case "created" -> SessionCreation.created((Long) result.get(1) == 1L, evicted);
       case "exists" -> SessionCreation.alreadyCreated();
       case "ended" -> SessionCreation.ended();
       default -> throw new SessionKitException("create script answered " + result.get(0));
@@ -176,17 +184,37 @@ public final class RedisSessionStore implements SessionStore {
     if (tag.isEmpty() || !tag.get().equals(tags.of(userId))) {
       return SessionCheck.ended();
     }
+    String[] touchKeys = {keys.index(tag.get()), keys.states(tag.get()), keys.session(sessionId)};
+    String member = SessionIds.randomPart(sessionId);
+    String interval = Long.toString(minInterval.toMillis());
+    if (nearCache != null && !redis.isBreakerOpen()) {
+      Instant now = clock.map(Clock::instant).orElseGet(Instant::now);
+      Optional<NearCache.Hit> hit = nearCache.lookup(touchKeys[0], member, now, minInterval);
+      if (hit.isPresent()) {
+        if (hit.get().activityDue()) {
+          // off the request path; the script records it only if no instance did lately
+          nearCache.recordActivity(touchKeys, now(), member, interval);
+        }
+        return SessionCheck.live(hit.get().endsAt());
+      }
+      Optional<SessionCheck> filled = nearCache.fill(touchKeys, now(), member, interval);
+      if (filled.isPresent()) {
+        return filled.get();
+      }
+    }
     List<Object> live =
-        redis.run(
-            TOUCH,
-            ScriptOutputType.MULTI,
-            new String[] {keys.index(tag.get()), keys.states(tag.get()), keys.session(sessionId)},
-            now(),
-            SessionIds.randomPart(sessionId),
-            Long.toString(minInterval.toMillis()));
+        redis.run(TOUCH, ScriptOutputType.MULTI, touchKeys, now(), member, interval);
     return live.isEmpty()
         ? SessionCheck.ended()
         : SessionCheck.live(Instant.ofEpochMilli(number(live.get(0))));
+  }
+
+  // This instance ended sessions of the user: its next request must not find them cached, even
+  // before Redis's invalidation arrives on the tracking connection.
+  private void forgetCached(String indexKey) {
+    if (nearCache != null) {
+      nearCache.invalidate(indexKey);
+    }
   }
 
   @Override
@@ -263,6 +291,7 @@ public final class RedisSessionStore implements SessionStore {
             "revoked",
             sessionId,
             keys.endsChannel());
+    forgetCached(keys.index(tag.get()));
     return ended.isEmpty()
         ? Optional.empty()
         : Optional.of(session(sessionId, ended.get(0), ended.get(1)));
@@ -286,6 +315,7 @@ public final class RedisSessionStore implements SessionStore {
             Long.toString(asOf.toEpochMilli()),
             userId,
             keys.endsChannel());
+    forgetCached(keys.index(tag));
     return Math.toIntExact(ended);
   }
 
@@ -335,8 +365,11 @@ public final class RedisSessionStore implements SessionStore {
               session(sessionId, result.get(3), result.get(4)),
               Math.toIntExact(number(result.get(1))),
               (String) result.get(2));
-      case "reuse" ->
-          RefreshRotation.Outcome.reuseDetected(session(sessionId, result.get(1), result.get(2)));
+      case "reuse" -> {
+        forgetCached(keys.index(tag.get()));
+        yield RefreshRotation.Outcome.reuseDetected(
+            session(sessionId, result.get(1), result.get(2)));
+      }
       case "invalid" -> RefreshRotation.Outcome.invalid();
       case "missing" -> RefreshRotation.Outcome.notFound();
       default -> throw new SessionKitException("rotate script answered " + result.get(0));
@@ -420,10 +453,30 @@ public final class RedisSessionStore implements SessionStore {
     return redis.ping();
   }
 
-  /** Closes the connection and the client. Later calls fail. */
+  /**
+   * Closes the connections and the client, once the writes sent without waiting (activity, a
+   * throttle's reset) are answered or the command timeout has passed. Later calls fail.
+   */
   @Override
   public void close() {
+    redis.awaitWrites(redis.commandTimeout());
+    if (nearCache != null) {
+      nearCache.close();
+    }
     redis.close();
+  }
+
+  /**
+   * Waits until the writes sent without waiting (activity recorded from the near-cache) have been
+   * answered, for at most {@code timeout}; for tests that read them back.
+   */
+  boolean awaitWrites(Duration timeout) {
+    return redis.awaitWrites(timeout);
+  }
+
+  /** The near-cache, when there is one; for tests. */
+  Optional<NearCache> nearCache() {
+    return Optional.ofNullable(nearCache);
   }
 
   /** The connection, for other sessionkit parts that keep data in the same Redis. */
@@ -446,7 +499,8 @@ public final class RedisSessionStore implements SessionStore {
         sessionId, (String) json, Instant.ofEpochMilli(number(lastActiveMillis)));
   }
 
-  private static long number(Object value) {
+  // scripts answer large integers as strings: Lua numbers are doubles
+  static long number(Object value) {
     return value instanceof Long l ? l : Long.parseLong((String) value);
   }
 
@@ -488,8 +542,36 @@ public final class RedisSessionStore implements SessionStore {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private int failureThreshold = 2;
     private Duration probeInterval = Duration.ofMillis(500);
+    private Duration nearCacheMaxAge = Duration.ZERO;
+    private int nearCacheMaxEntries = 100_000;
 
     private Builder() {}
+
+    /**
+     * Keeps live-session verdicts on this instance, so that a request whose session was checked
+     * lately costs no round trip: Redis tells this instance (client-side caching, RESP3 {@code
+     * CLIENT TRACKING}) when one of them may have changed, and the verdict is dropped, within
+     * milliseconds of a logout, revoke, eviction, logout everywhere or theft revocation on any
+     * instance. Each verdict is also trusted for at most {@code maxAge}, and never past its
+     * session's end; the whole cache is dropped when the connection that receives the invalidations
+     * is lost and when the circuit breaker opens. Activity is still recorded at most once per touch
+     * interval, off the request path. Redis 6 or newer. Off by default: without it every request
+     * asks Redis.
+     *
+     * @param maxAge how long a verdict may be trusted at most, 1 ms to 1 minute; a few seconds
+     *     bounds the staleness should an invalidation be lost without the connection noticing (a
+     *     network partition)
+     * @param maxEntries the most sessions' verdicts kept, at least 1
+     */
+    public Builder nearCache(Duration maxAge, int maxEntries) {
+      Require.positive(maxAge, "nearCacheMaxAge");
+      if (maxAge.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("nearCacheMaxAge must be <= PT1M, but was " + maxAge);
+      }
+      this.nearCacheMaxAge = maxAge;
+      this.nearCacheMaxEntries = Require.atLeast(maxEntries, 1, "nearCacheMaxEntries");
+      return this;
+    }
 
     /**
      * The Redis to use: {@code redis://[user:password@]host:port/db}, {@code rediss://…} for TLS,

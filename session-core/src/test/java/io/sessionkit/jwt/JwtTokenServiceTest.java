@@ -255,6 +255,59 @@ class JwtTokenServiceTest {
     assertThat(verification.claims().orElseThrow().roles()).containsExactly("user");
   }
 
+  // ---- the cache of verified tokens
+
+  @Test
+  void aTokenAnsweredFromTheCacheIsRefusedOnceItHasExpired() {
+    String token = service.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value();
+    assertThat(service.verify(token).isValid()).isTrue();
+    assertThat(service.verifiedTokensCached()).isEqualTo(1);
+
+    // exp is whole seconds, issued at START rounded down
+    clock.advance(LIFETIME.plus(SKEW).minusSeconds(1));
+    assertThat(service.verify(token).isValid()).isTrue();
+    clock.advance(Duration.ofSeconds(2));
+
+    assertThat(service.verify(token).status()).isEqualTo(Status.EXPIRED);
+  }
+
+  @Test
+  void theCacheOfVerifiedTokensIsBounded() {
+    JwtTokenService small = serviceWith(KEY).verifiedTokenCacheSize(3).build();
+    for (int i = 0; i < 50; i++) {
+      String token = small.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value();
+      assertThat(small.verify(token).isValid()).isTrue();
+    }
+
+    assertThat(small.verifiedTokensCached()).isLessThanOrEqualTo(3);
+    assertThat(serviceWith(KEY).verifiedTokenCacheSize(0).build().verifiedTokensCached()).isZero();
+  }
+
+  @Test
+  void aChangedCopyOfACachedTokenIsVerifiedAfresh() {
+    String token = service.issue(session(Set.of(), START.plus(Duration.ofDays(1)))).value();
+    service.verify(token);
+    int signatureStart = token.lastIndexOf('.') + 1;
+    char first = token.charAt(signatureStart);
+    String changed =
+        token.substring(0, signatureStart)
+            + (first == 'A' ? 'B' : 'A')
+            + token.substring(signatureStart + 1);
+
+    assertThat(service.verify(changed).status()).isEqualTo(Status.BAD_SIGNATURE);
+    assertThat(service.verifiedTokensCached()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyTokensThatVerifiedAreCached() throws Exception {
+    service.verify("a.b.c");
+    service.verify(tokenOfLength(300));
+
+    assertThat(service.verifiedTokensCached()).isZero();
+    assertThatThrownBy(() -> JwtTokenService.builder().verifiedTokenCacheSize(-1))
+        .hasMessage("verifiedTokenCacheSize must be >= 0, but was -1");
+  }
+
   // ---- hardening (RFC 8725, RFC 9068): each refused token differs from the valid one above in one
   // way
 

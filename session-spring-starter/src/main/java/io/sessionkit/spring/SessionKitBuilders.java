@@ -92,6 +92,13 @@ final class SessionKitBuilders {
           "use the number of failures in a row that opens the circuit breaker, e.g. 2");
   static final Setting PROBE_INTERVAL =
       new Setting("sessionkit.redis.probe-interval", "probeInterval", POSITIVE + "500ms");
+  static final Setting NEAR_CACHE_MAX_AGE =
+      new Setting("sessionkit.near-cache.max-age", "nearCacheMaxAge", POSITIVE + "5s, at most 1m");
+  static final Setting NEAR_CACHE_MAX_ENTRIES =
+      new Setting(
+          "sessionkit.near-cache.max-entries",
+          "nearCacheMaxEntries",
+          "use the most sessions whose verdicts each instance keeps, e.g. 100000");
   static final Setting ACTIVITY_MAX_ENTRIES =
       new Setting(
           "sessionkit.activity.max-entries-per-user",
@@ -255,7 +262,10 @@ final class SessionKitBuilders {
     return create.apply(limits);
   }
 
-  /** The Redis store's settings from {@code sessionkit.redis.*}, on a builder that has its URI. */
+  /**
+   * The Redis store's settings from {@code sessionkit.redis.*} and {@code sessionkit.near-cache.*},
+   * on a builder that has its URI.
+   */
   static RedisSessionStore redisStore(
       RedisSessionStore.Builder builder, SessionKitProperties properties, Clock clock) {
     SessionKitProperties.Redis redis = properties.getRedis();
@@ -264,6 +274,13 @@ final class SessionKitBuilders {
     CONNECT_TIMEOUT.apply(() -> builder.connectTimeout(redis.getConnectTimeout()));
     FAILURE_THRESHOLD.apply(() -> builder.failureThreshold(redis.getFailureThreshold()));
     PROBE_INTERVAL.apply(() -> builder.probeInterval(redis.getProbeInterval()));
+    SessionKitProperties.NearCache nearCache = properties.getNearCache();
+    if (nearCache.isEnabled()) {
+      Setting.apply(
+          () -> builder.nearCache(nearCache.getMaxAge(), nearCache.getMaxEntries()),
+          NEAR_CACHE_MAX_AGE,
+          NEAR_CACHE_MAX_ENTRIES);
+    }
     return builder.build();
   }
 

@@ -92,6 +92,8 @@ public class SessionKitProperties {
 
   private final Redis redis = new Redis();
 
+  private final NearCache nearCache = new NearCache();
+
   private final Outage outage = new Outage();
 
   private final Activity activity = new Activity();
@@ -198,6 +200,10 @@ public class SessionKitProperties {
 
   public Redis getRedis() {
     return redis;
+  }
+
+  public NearCache getNearCache() {
+    return nearCache;
   }
 
   public Outage getOutage() {
@@ -702,6 +708,65 @@ public class SessionKitProperties {
           + failureThreshold
           + ", probeInterval="
           + probeInterval
+          + "]";
+    }
+  }
+
+  /**
+   * Live-session verdicts kept on each instance and dropped when Redis says one changed (RESP3
+   * client tracking), so that most requests cost no Redis round trip; see docs/performance.md.
+   */
+  public static class NearCache {
+
+    /**
+     * Whether to keep verdicts on this instance. Off: every request is checked against Redis. Needs
+     * the Redis store, Redis 6 or newer.
+     */
+    private boolean enabled = false;
+
+    /**
+     * Longest time one verdict is trusted, whatever happens to the connection that receives the
+     * invalidations; the bound on staleness should one be lost unnoticed. A plain number is
+     * seconds; at most 1m.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration maxAge = Duration.ofSeconds(5);
+
+    /** Most sessions whose verdicts are kept; beyond it, the least used are dropped. */
+    private int maxEntries = 100_000;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getMaxAge() {
+      return maxAge;
+    }
+
+    public void setMaxAge(Duration maxAge) {
+      this.maxAge = maxAge;
+    }
+
+    public int getMaxEntries() {
+      return maxEntries;
+    }
+
+    public void setMaxEntries(int maxEntries) {
+      this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public String toString() {
+      return "NearCache[enabled="
+          + enabled
+          + ", maxAge="
+          + maxAge
+          + ", maxEntries="
+          + maxEntries
           + "]";
     }
   }

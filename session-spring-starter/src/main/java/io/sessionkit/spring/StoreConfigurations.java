@@ -78,11 +78,17 @@ final class StoreConfigurations {
 
     @Bean
     InMemorySessionStore sessionKitStore(
-        @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+        @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock,
+        SessionKitProperties properties) {
       log.warn(
           "sessionkit: no Redis configured (sessionkit.redis.url or spring.data.redis.*): using"
               + " the in-memory session store; sessions are lost on restart and not shared"
               + " between instances");
+      if (properties.getNearCache().isEnabled()) {
+        log.warn(
+            "sessionkit: sessionkit.near-cache.enabled is ignored: the in-memory store answers"
+                + " on this instance already");
+      }
       return InMemorySessionStore.create(clock);
     }
   }

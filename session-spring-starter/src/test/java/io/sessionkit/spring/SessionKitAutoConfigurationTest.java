@@ -355,6 +355,42 @@ class SessionKitAutoConfigurationTest {
                     .hasMessageContaining("sessionkit.redis.command-timeout must be > 0"));
   }
 
+  @Test
+  void aNearCacheMaxAgeOverAMinuteFailsStartUpWithTheFix() {
+    runner
+        .withPropertyValues(
+            "sessionkit.redis.url=" + UNUSED_REDIS,
+            "sessionkit.near-cache.enabled=true",
+            "sessionkit.near-cache.max-age=2m")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageContaining("sessionkit.near-cache.max-age must be <= PT1M")
+                    .hasMessageContaining("at most 1m"));
+  }
+
+  @Test
+  void nearCacheSettingsAreLeftAloneWhileItIsOff() {
+    runner
+        .withPropertyValues(
+            "sessionkit.redis.url=" + UNUSED_REDIS, "sessionkit.near-cache.max-entries=0")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
+  }
+
+  @Test
+  void aNearCacheWithoutRedisIsIgnoredWithAWarning(CapturedOutput output) {
+    runner
+        .withPropertyValues("sessionkit.near-cache.enabled=true")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(InMemorySessionStore.class));
+    assertThat(output).contains("sessionkit.near-cache.enabled is ignored");
+  }
+
   // --- replacing beans ---
 
   @Test

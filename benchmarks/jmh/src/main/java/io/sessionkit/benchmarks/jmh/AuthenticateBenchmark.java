@@ -1,10 +1,11 @@
 package io.sessionkit.benchmarks.jmh;
 
-import io.sessionkit.Authentication;
+import io.sessionkit.AuthenticationResult;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.memory.InMemorySessionStore;
 import io.sessionkit.redis.RedisSessionStore;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * {@code SessionManager.authenticate} of a live session's token: verification plus the session
  * check, per store. With {@code redis} that is one round trip to a private redis-server on loopback
- * per call (the touch script); run with {@code -t N} to see it under N concurrent callers.
+ * per call (the touch script), with {@code redis-near-cache} none once the verdict is cached (it is
+ * refilled every max age, 5 s); run with {@code -t N} to see it under N concurrent callers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,11 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AuthenticateBenchmark {
 
   /**
-   * The store behind the manager. The near-cache variant of issue 11 goes here as a third value,
-   * {@code "redis-near-cache"}, with its case in {@link #newStore()}: it does not exist yet, so
-   * there is no such value, rather than one that would silently measure the plain Redis store.
+   * The store behind the manager: in memory, Redis (one round trip per call), or Redis with the
+   * near-cache (a cached verdict: no round trip).
    */
-  @Param({"in-memory", "redis"})
+  @Param({"in-memory", "redis", "redis-near-cache"})
   public String store;
 
   private @Nullable PrivateRedis redis;
@@ -47,8 +48,8 @@ public class AuthenticateBenchmark {
     sessions =
         SessionManager.builder().store(sessionStore).tokenService(Fixtures.tokenService()).build();
     token = sessions.login("jmh-user", Set.of("USER"), Fixtures.CLIENT).accessToken().value();
-    Authentication first = sessions.authenticate(token);
-    if (first.status() != Authentication.Status.AUTHENTICATED) {
+    AuthenticationResult first = sessions.authenticate(token);
+    if (first.status() != AuthenticationResult.Status.AUTHENTICATED) {
       throw new IllegalStateException("the benchmark's session does not authenticate: " + first);
     }
   }
@@ -60,12 +61,19 @@ public class AuthenticateBenchmark {
         redis = PrivateRedis.start();
         yield RedisSessionStore.builder().uri(redis.uri()).build();
       }
+      case "redis-near-cache" -> {
+        redis = PrivateRedis.start();
+        yield RedisSessionStore.builder()
+            .uri(redis.uri())
+            .nearCache(Duration.ofSeconds(5), 100_000)
+            .build();
+      }
       default -> throw new IllegalArgumentException("unknown store " + store);
     };
   }
 
   @Benchmark
-  public Authentication authenticate() {
+  public AuthenticationResult authenticate() {
     return sessions.authenticate(token);
   }
 

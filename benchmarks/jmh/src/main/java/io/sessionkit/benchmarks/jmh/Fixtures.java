@@ -15,9 +15,17 @@ final class Fixtures {
 
   /** HS256, the example app's kind of key; tokens live long enough for any run. */
   static JwtTokenService tokenService() {
+    return builder().build();
+  }
+
+  /** With a verified-token cache of {@code size} entries; 0 turns it off. */
+  static JwtTokenService tokenService(int size) {
+    return builder().verifiedTokenCacheSize(size).build();
+  }
+
+  private static JwtTokenService.Builder builder() {
     return JwtTokenService.builder()
         .signingKey(SigningKey.hmacSha256("k1", SECRET))
-        .accessTokenLifetime(Duration.ofHours(12))
-        .build();
+        .accessTokenLifetime(Duration.ofHours(12));
   }
 }
