@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
 import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.MutableClock;
 import io.sessionkit.testing.OutageStore;
 import java.time.Duration;
@@ -738,12 +739,8 @@ public class SessionManagerTest {
       Login during = background.login(newUser(), Set.of(), LAPTOP);
       store.comeBack();
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (background.hasUnwrittenChanges() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-
-      assertThat(background.hasUnwrittenChanges()).isFalse();
+      Await.atMost(Duration.ofSeconds(5))
+          .until("the outage record written", () -> !background.hasUnwrittenChanges());
       assertThat(store.find(during.session().id())).contains(during.session());
     }
   }

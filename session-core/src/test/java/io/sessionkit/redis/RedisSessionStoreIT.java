@@ -16,6 +16,7 @@ import io.sessionkit.SessionStoreContract;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.internal.RefreshTokens;
 import io.sessionkit.internal.SessionIds;
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.MutableClock;
 import io.sessionkit.testing.RedisExtension;
 import io.sessionkit.testing.RedisServer;
@@ -132,11 +133,8 @@ class RedisSessionStoreIT extends SessionStoreContract {
         assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
       }
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (!keysOf(user).isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(keysOf(user)).isEmpty();
+      Await.atMost(Duration.ofSeconds(5))
+          .until("no key of the user left", () -> keysOf(user).isEmpty());
     }
   }
 
@@ -472,10 +470,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
       assertThat(store.ping()).isFalse();
 
       privateServer.resume();
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (!store.ping() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.atMost(Duration.ofSeconds(5)).until("the store answers again", store::ping);
       assertThat(store.touch(session.userId(), session.id(), Duration.ZERO).isLive()).isTrue();
     }
   }

@@ -10,6 +10,7 @@ import io.sessionkit.SessionEnd;
 import io.sessionkit.SessionManager;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,12 +175,8 @@ class SessionEndsAcrossInstancesIT {
         "subscribed");
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.get()) {
-      assertThat(System.nanoTime() - deadline).as(what).isNegative();
-      Thread.sleep(20);
-    }
+  private static void await(Supplier<Boolean> condition, String what) {
+    Await.atMost(DEADLINE).until(what, condition::get);
   }
 
   @Test
