@@ -20,12 +20,23 @@ else
   rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', live, 'WITHSCORES', 'LIMIT', 0, fetch)
 end
 local out = {redis.call('ZCOUNT', KEYS[1], live, '+inf')}
+local members, ends = {}, {}
 for i = 1, #rows, 2 do
-  local value = tonumber(rows[i + 1]) > now and redis.call('HGET', KEYS[2], rows[i])
-  if value then
-    out[#out + 1] = rows[i]
-    out[#out + 1] = rows[i + 1]
-    out[#out + 1] = int(read_state(value).active)
+  if tonumber(rows[i + 1]) > now then
+    members[#members + 1] = rows[i]
+    ends[#ends + 1] = rows[i + 1]
+  end
+end
+if #members == 0 then
+  return out
+end
+-- one HMGET for the page: a call per session cost more than the rest of the script
+local states = redis.call('HMGET', KEYS[2], unpack(members))
+for j = 1, #members do
+  if states[j] then
+    out[#out + 1] = members[j]
+    out[#out + 1] = ends[j]
+    out[#out + 1] = int(read_state(states[j]).active)
   end
 end
 return out
