@@ -65,7 +65,7 @@ if [[ $BUILD == 1 ]]; then
   ./mvnw -B -q -pl session-example-app -am package -DskipTests
   ./mvnw -B -q -f benchmarks/spring-session-app/pom.xml package -DskipTests
 fi
-SESSIONKIT_JAR=$(ls session-example-app/target/session-example-app-*.jar | grep -v original | head -n 1)
+SESSIONKIT_JAR=$(ls session-example-app/target/sessionkit-example-app-*.jar | grep -v original | head -n 1)
 SPRING_JAR=$(ls benchmarks/spring-session-app/target/spring-session-app-*.jar | grep -v original | head -n 1)
 
 declare -A KIND ENVS PORT PID RPORT RPID HEADER

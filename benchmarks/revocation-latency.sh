@@ -46,7 +46,7 @@ if [[ $BUILD == 1 ]]; then
   echo "building the example app..." >&2
   ./mvnw -B -q -pl session-example-app -am package -DskipTests
 fi
-JAR=$(ls session-example-app/target/session-example-app-*.jar | grep -v original | head -n 1)
+JAR=$(ls session-example-app/target/sessionkit-example-app-*.jar | grep -v original | head -n 1)
 
 start_redis "$WORK/redis"
 [[ -n $PORT_A ]] || PORT_A=$(free_port)

@@ -7,9 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -pl session-core -am package -DskipTests -Dmaven.javadoc.skip
 classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
-./mvnw -B -q -pl session-core dependency:build-classpath -Dmdep.outputFile="$classpath_file" \
-  -Dmdep.includeScope=runtime
+# one reactor run, so that the core's test-scoped sibling resolves without being installed; the
+# core is the last module, so its classpath is the one left in the file
+./mvnw -B -q -pl session-core -am package dependency:build-classpath -DskipTests \
+  -Dmaven.javadoc.skip -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
 java -cp "session-core/target/classes:$(cat "$classpath_file")" scripts/MeasureRedisLayout.java "$@"
