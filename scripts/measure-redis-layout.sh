@@ -3,7 +3,7 @@
 # refreshes), bytes per activity entry, the slowest sessionkit command with one user at the
 # ceiling of sessions (SLOWLOG), the commands each operation sends (MONITOR), and what the
 # near-cache costs Redis (its tracking table).
-#   scripts/measure-redis-layout.sh [--users 200] [--refreshes 100]
+#   scripts/measure-redis-layout.sh [--users 1000] [--refreshes 100] [--tracking-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
