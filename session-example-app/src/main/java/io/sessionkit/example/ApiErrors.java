@@ -133,6 +133,17 @@ class ApiErrors implements ErrorController {
         HttpStatus.SERVICE_UNAVAILABLE, "The session store is unavailable; try again shortly");
   }
 
+  @ExceptionHandler(AccountsUnavailableException.class)
+  ResponseEntity<ErrorBody> accountsUnavailable(AccountsUnavailableException e) {
+    log.warn("Answering 503: {}", e.getMessage());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(
+            new ErrorBody(
+                code(HttpStatus.SERVICE_UNAVAILABLE),
+                "The account store is unavailable; try again shortly"));
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ErrorBody> bug(Exception e) {
     log.error("Unexpected error", e);

@@ -1,26 +1,21 @@
 package io.sessionkit.example;
 
-import jakarta.annotation.PostConstruct;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The example's user store: accounts in memory, passwords hashed with BCrypt. It stands in for the
- * host's own user database: sessionkit never sees a password, only the user id and roles of a
- * successful login. Thread-safe.
+ * The example's users: registration and password checks (BCrypt), over an {@link AccountStore} (in
+ * Redis when the app runs on Redis, so that all instances share the accounts; in memory otherwise).
+ * It stands in for the host's own user database: sessionkit never sees a password, only the user id
+ * and roles of a successful login. Thread-safe.
  */
 @Component
 class Users {
@@ -28,37 +23,20 @@ class Users {
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,64}");
   static final int MIN_PASSWORD_LENGTH = 8;
 
-  private static final Logger log = LoggerFactory.getLogger(Users.class);
-
   private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
   // compared against when the user does not exist, so both failures cost the same time
   private final String unknownUserHash = encoder.encode(UUID.randomUUID().toString());
-  private final Map<String, User> byUsername = new ConcurrentHashMap<>();
-  private final Map<String, User> byId = new ConcurrentHashMap<>();
-  private final ExampleProperties properties;
+  private final AccountStore accounts;
 
-  Users(ExampleProperties properties) {
-    this.properties = properties;
+  Users(AccountStore accounts) {
+    this.accounts = accounts;
   }
 
-  @PostConstruct
-  void createAdmin() {
-    String username = properties.admin().username();
-    String password = properties.admin().password();
-    if (username.isEmpty() || password.isEmpty()) {
-      return;
-    }
-    if (!USERNAME.matcher(username).matches() || password.length() < MIN_PASSWORD_LENGTH) {
-      throw new IllegalStateException(
-          "ADMIN_USERNAME must be 3-64 of [A-Za-z0-9_.-] and ADMIN_PASSWORD at least "
-              + MIN_PASSWORD_LENGTH
-              + " characters");
-    }
-    register(username, password, Set.of("USER", "ADMIN"));
-    log.info("Admin account {} created", username);
-  }
-
-  /** The new account, or empty when the username is taken (case-insensitively). */
+  /**
+   * The new account, or empty when the username is taken (case-insensitively).
+   *
+   * @throws AccountsUnavailableException when the account store cannot be reached
+   */
   Optional<User> register(String username, String password, Set<String> roles) {
     User user =
         new User(
@@ -66,28 +44,33 @@ class Users {
             username,
             encoder.encode(prehash(password)),
             Set.copyOf(roles));
-    User existing = byUsername.putIfAbsent(key(username), user);
-    if (existing != null) {
-      return Optional.empty();
-    }
-    byId.put(user.id(), user);
-    return Optional.of(user);
+    return accounts.add(user) ? Optional.of(user) : Optional.empty();
   }
 
-  /** The account whose password matches, or empty; unknown user and wrong password look alike. */
+  /**
+   * The account whose password matches, or empty; unknown user and wrong password look alike.
+   *
+   * @throws AccountsUnavailableException when the account store cannot be reached and the account
+   *     is not known to this instance
+   */
   Optional<User> authenticate(String username, String password) {
-    User user = byUsername.get(key(username));
+    Optional<User> user = byUsername(username);
     boolean matches =
-        encoder.matches(prehash(password), user == null ? unknownUserHash : user.passwordHash());
-    return matches && user != null ? Optional.of(user) : Optional.empty();
+        encoder.matches(prehash(password), user.map(User::passwordHash).orElse(unknownUserHash));
+    return matches ? user : Optional.empty();
   }
 
+  /**
+   * See {@link AccountStore#byUsername}; a username outside the rule is never registered, so it is
+   * not looked up.
+   */
   Optional<User> byUsername(String username) {
-    return Optional.ofNullable(byUsername.get(key(username)));
+    return USERNAME.matcher(username).matches() ? accounts.byUsername(username) : Optional.empty();
   }
 
+  /** See {@link AccountStore#byId}. */
   Optional<User> byId(String id) {
-    return Optional.ofNullable(byId.get(id));
+    return accounts.byId(id);
   }
 
   /**
@@ -104,9 +87,5 @@ class Users {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
-  }
-
-  private static String key(String username) {
-    return username.toLowerCase(Locale.ROOT);
   }
 }

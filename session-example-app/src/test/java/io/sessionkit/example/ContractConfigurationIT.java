@@ -38,6 +38,7 @@ class ContractConfigurationIT {
       assertThat(app.getEnvironment().getProperty("server.port")).isEqualTo("3456");
       assertThat(app.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
       assertThat(output.getAll()).contains("using the in-memory session store");
+      assertThat(app.getBean(AccountStore.class)).isInstanceOf(InMemoryAccountStore.class);
       assertThat(sessionKit.getJwt().getSecret()).isNullOrEmpty();
       assertThat(output.getAll()).contains("signing access tokens with a random key");
       assertThat(sessionKit.getAccessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
@@ -87,9 +88,10 @@ class ContractConfigurationIT {
           .containsExactly("https://a.example", "https://b.example:8443");
       assertThat(sessionKit.getLoginThrottle().getMaxFailures()).isEqualTo(7);
       assertThat(sessionKit.getLoginThrottle().getWindow()).isEqualTo(Duration.ofSeconds(30));
-      assertThat(app.getBean(Users.class).authenticate("operator", "operator-password"))
-          .get()
-          .satisfies(admin -> assertThat(admin.roles()).contains("ADMIN"));
+      // the accounts are in that Redis too; the admin account is made once it answers
+      assertThat(app.getBean(AccountStore.class)).isInstanceOf(RedisAccountStore.class);
+      assertThat(app.getBean(ExampleProperties.class).admin())
+          .isEqualTo(new ExampleProperties.Admin("operator", "operator-password"));
     }
   }
 

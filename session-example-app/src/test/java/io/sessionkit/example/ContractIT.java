@@ -110,7 +110,7 @@ class ContractIT extends ContractSupport {
             "a\u0000b")) {
       assertError(client().register(bad, PASSWORD), 400, "invalid_request");
     }
-    // the bounds themselves are allowed (users live in memory: no earlier run took these names)
+    // the bounds themselves are allowed (the class's Redis is its own: no earlier run took them)
     assertThat(client().register("a_Z", PASSWORD).status()).isEqualTo(201);
     assertThat(
             client()
@@ -614,16 +614,11 @@ class ContractIT extends ContractSupport {
       String token = accessToken(laptop);
       ApiClient elsewhere = ApiClient.on(secondPort);
 
-      // the user store is this example's in-memory stand-in; sessions are in the shared Redis
-      assertThat(
-              json(elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)))
-                  .get("active_sessions")
-                  .asInt())
-          .isEqualTo(1);
+      assertThat(elsewhere.get(AUTH + "/me", "Authorization", bearer(token)).status())
+          .isEqualTo(200);
       assertThat(laptop.post(AUTH + "/logout", null).status()).isEqualTo(200);
 
-      assertError(
-          elsewhere.get(AUTH + "/sessions", "Authorization", bearer(token)), 401, "unauthorized");
+      assertError(elsewhere.get(AUTH + "/me", "Authorization", bearer(token)), 401, "unauthorized");
     }
   }
 
@@ -842,7 +837,7 @@ class ContractIT extends ContractSupport {
   }
 
   @Test
-  void everyKeyTheAppWritesHasATtlAndSessionKeysEndWithTheSessions() {
+  void everyKeyButTheAccountsHasATtlAndSessionKeysEndWithTheSessions() {
     RedisCommands<String, String> redis = cli(REDIS);
     redis.flushall(); // this test looks at every key: start from an empty Redis
     redis.configResetstat();
@@ -871,9 +866,16 @@ class ContractIT extends ContractSupport {
         .anyMatch(k -> k.startsWith("user-sessions:"))
         .anyMatch(k -> k.startsWith("user-devices:"))
         .anyMatch(k -> k.startsWith("activity:"))
-        .anyMatch(k -> k.startsWith("login-attempts"));
+        .anyMatch(k -> k.startsWith("login-attempts"))
+        .anyMatch(k -> k.startsWith("account:name:"))
+        .anyMatch(k -> k.startsWith("account:id:"));
+    // the app's accounts are the only keys without a TTL; everything of the library's has one
     for (String key : all) {
-      assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
+      if (key.startsWith("account:")) {
+        assertThat(redis.pttl(key)).as("TTL of %s", key).isEqualTo(-1L);
+      } else {
+        assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
+      }
     }
 
     for (ApiClient client : everyone) {
@@ -892,7 +894,8 @@ class ContractIT extends ContractSupport {
     // devices seen, the activity feed (kept for the session lifetime after its newest entry, so
     // that "you were logged out everywhere" can still be read) and the login-throttle windows
     // (kept for LOGIN_WINDOW_SECONDS).
-    List<String> left = scan(redis, "*");
+    List<String> left =
+        scan(redis, "*").stream().filter(key -> !key.startsWith("account:")).toList();
     assertThat(left)
         .allSatisfy(
             key -> {

@@ -1,0 +1,38 @@
+package io.sessionkit.example;
+
+import io.sessionkit.SessionStore;
+import io.sessionkit.spring.SessionKitProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Where the accounts live: in the sessions' Redis when {@code REDIS_URL} is set, so that any number
+ * of instances on that Redis form one deployment; in memory otherwise, as the sessions are.
+ */
+@Configuration(proxyBeanMethods = false)
+class AccountStorage {
+
+  private static final Logger log = LoggerFactory.getLogger(AccountStorage.class);
+
+  /**
+   * @param sessions asked for so that the session store is built first: it checks the Redis URL and
+   *     says what is wrong with it, without quoting it
+   */
+  @Bean
+  AccountStore accountStore(SessionKitProperties sessionKit, SessionStore sessions) {
+    SessionKitProperties.Redis redis = sessionKit.getRedis();
+    String url = redis.getUrl();
+    if (url == null || url.isBlank()) {
+      log.info("Accounts: in memory (no REDIS_URL): lost on restart, not shared between instances");
+      return new InMemoryAccountStore();
+    }
+    AccountsRedis connection =
+        new AccountsRedis(url.strip(), redis.getCommandTimeout(), redis.getConnectTimeout());
+    log.info(
+        "Accounts: in Redis at {} under account:* keys, shared by every instance on it",
+        connection.where());
+    return RedisAccountStore.on(connection);
+  }
+}
