@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -37,7 +38,7 @@ final class StoreReachability
   private final ApplicationEventPublisher publisher;
   private final AtomicBoolean reached = new AtomicBoolean();
   private volatile boolean running;
-  private ScheduledExecutorService retries;
+  private volatile @Nullable ScheduledExecutorService retries;
   private long failures;
 
   StoreReachability(SessionStore store, String address, ApplicationEventPublisher publisher) {
@@ -70,45 +71,53 @@ final class StoreReachability
         "sessionkit: the Redis session store at {} does not answer: check the address and that"
             + " Redis runs. Readiness stays REFUSING_TRAFFIC until it answers.",
         address);
-    retries =
+    ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread thread = new Thread(r, "sessionkit-store-reachability");
               thread.setDaemon(true);
               return thread;
             });
-    retries.scheduleWithFixedDelay(
-        this::retry, RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    retries = executor;
+    executor.scheduleWithFixedDelay(
+        () -> retry(executor), RETRY.toMillis(), RETRY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void retry() {
-    if (reached.get()) {
-      retries.shutdown();
-      return;
-    }
-    if (store.ping()) {
+  private void retry(ScheduledExecutorService executor) {
+    if (reached.get() || store.ping()) {
       answered();
-      retries.shutdown();
+      // queued tasks (a readiness answer) still run; no more retries
+      executor.shutdown();
     } else if (++failures % ERROR_EVERY == 0) {
       log.error("sessionkit: the Redis session store at {} has not answered since start", address);
     }
   }
 
-  // Boot marks the application ready after start-up; not while the store never answered.
+  // Boot marks the application ready after start-up; not while the store never answered. The
+  // answer goes out after Boot's event has reached every listener (the one that records the state
+  // among them), from the retry thread, which the store's first answer then overrides.
   @Override
   public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
+    ScheduledExecutorService thread = retries;
     if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC
         && event.getSource() != this
-        && !reached.get()) {
-      AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
+        && !reached.get()
+        && thread != null) {
+      thread.execute(
+          () -> {
+            if (!reached.get()) {
+              AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
+            }
+          });
     }
   }
 
   @Override
   public void stop() {
     running = false;
-    if (retries != null) {
-      retries.shutdownNow();
+    ScheduledExecutorService thread = retries;
+    if (thread != null) {
+      thread.shutdownNow();
     }
   }
 

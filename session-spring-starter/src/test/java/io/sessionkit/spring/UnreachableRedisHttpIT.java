@@ -2,12 +2,14 @@ package io.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.CookieClient;
 import io.sessionkit.testing.CookieClient.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -60,6 +62,12 @@ class UnreachableRedisHttpIT {
   @Test
   void readinessIsDownHealthIsDownAndAnErrorNamesTheAddressWithoutThePassword(
       CapturedOutput output) {
+    // Boot declares the application ready at the end of its start; sessionkit takes that back
+    // right after, from its own thread
+    Await.atMost(Duration.ofSeconds(10))
+        .until(
+            "readiness answers 503",
+            () -> CookieClient.on(port).get("/actuator/health/readiness").status() == 503);
     Reply readiness = CookieClient.on(port).get("/actuator/health/readiness");
     assertThat(readiness.status()).isEqualTo(503);
     assertThat(JSON.readTree(readiness.body()).get("status").asString())
