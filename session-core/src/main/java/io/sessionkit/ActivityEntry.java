@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One line of a user's activity feed ("your account was logged in from a new device").
+ * One line of a user's activity feed ("your account was logged in from a new device"). Hosts make
+ * entries with {@link SessionManager#activityEntry}, which stamps them by the manager's clock, or
+ * {@link #of(String, Type, ClientInfo, Instant)}.
  *
  * @param userId whose feed it belongs to
  * @param type what happened
@@ -57,6 +59,12 @@ public record ActivityEntry(
     Objects.requireNonNull(ip, "ip");
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(sessionId, "sessionId");
+  }
+
+  /** An entry without a session, such as {@link Type#LOGIN_FAILED}, at {@code at}. */
+  public static ActivityEntry of(String userId, Type type, ClientInfo client, Instant at) {
+    Objects.requireNonNull(client, "client");
+    return new ActivityEntry(userId, type, at, client.ip(), client.userAgent(), Optional.empty());
   }
 
   /**

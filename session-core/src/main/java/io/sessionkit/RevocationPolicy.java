@@ -7,8 +7,13 @@ package io.sessionkit;
  * recording activity at most once per touch interval); the JWT-only fallback that {@link
  * SessionManager} uses while the store is unreachable trusts the token's signature and expiry, plus
  * a local record of sessions ended during the outage. Implementations are thread-safe.
+ *
+ * <p>Not public: the manager's guarantees (a revocation holds on the very next request, an end
+ * recorded during an outage stays an end) are made by these two policies together, and a policy
+ * plugged in from outside could only weaken them. The extension point is {@link SessionStore}: a
+ * store that wraps another (a cache, a metric) is checked by the same rules.
  */
-public interface RevocationPolicy {
+interface RevocationPolicy {
 
   /**
    * Checks the session of a token whose signature and expiry have already been verified.

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Whether the session behind a verified access token is live: the answer of {@link
- * SessionStore#touch} and of a {@link RevocationPolicy}.
+ * SessionStore#touch}, and of the manager's outage record while the store is unreachable.
  *
  * @param status the verdict
  * @param endsAt for {@link Status#LIVE}, when the session ends if nothing else happens to it (its

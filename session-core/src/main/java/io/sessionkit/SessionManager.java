@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * The entry point adapters use: login, authenticate, refresh, logout, logout-all, revoke one, list.
  * Built with {@link #builder()} from a {@link SessionStore} and a {@link TokenService}.
  *
+ * <p>Operator actions need no client: {@link #revoke(String, String)}, {@link #revokeAll(String)}
+ * and {@link #sessions(String)} act on any user's sessions by user id.
+ *
  * <p>Expected outcomes (a bad or expired token, an ended session, a reused refresh token) are
  * returned as values.
  *
@@ -425,9 +428,17 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Ends every session of the user ("log out everywhere"): one store round trip, whatever the
-   * number of sessions.
+   * Ends every session of the user at the user's own request ("log out everywhere", asked from one
+   * of the user's sessions): one store round trip, whatever the number of sessions.
    *
+   * <p>{@code logoutAll} and {@link #revokeAll(String, ClientInfo)} end the same sessions in the
+   * same way; they differ only in who asked, which the {@link SessionEvent.Type#ALL_REVOKED} event
+   * records as its reason ({@link SessionEvent.RevocationReason#LOGOUT_ALL} here, {@link
+   * SessionEvent.RevocationReason#REVOKED} there) and an activity feed shows ({@code logout_all} or
+   * {@code session_revoked}). Two methods rather than a reason parameter, so that a user's request
+   * and an operator's action read differently where they are called.
+   *
+   * @param client the client of the session that asked
    * @return how many live sessions were ended; during an outage in JWT-only mode, only those
    *     created on this instance during it (the rest are ended when the store is back)
    * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
@@ -438,11 +449,25 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Ends every session of the user on an operator's behalf; like {@link #logoutAll} but the event
-   * says {@link SessionEvent.RevocationReason#REVOKED}.
+   * Ends every session of the user on someone else's behalf, such as an operator's: the same effect
+   * as {@link #logoutAll}, recorded with the reason {@link SessionEvent.RevocationReason#REVOKED}.
+   *
+   * @param client the operator's client, for the event; see {@link #revokeAll(String)} when there
+   *     is none
+   * @return how many live sessions were ended, as for {@link #logoutAll}
+   * @throws SessionStoreUnavailableException when the store cannot be reached in {@link
+   *     FallbackMode#DENY}
    */
   public int revokeAll(String userId, ClientInfo client) {
     return endAll(userId, client, SessionEvent.RevocationReason.REVOKED);
+  }
+
+  /**
+   * {@link #revokeAll(String, ClientInfo)} for an action with no client of its own (a job, a
+   * console, an account being closed): the event's client is {@link ClientInfo#unknown()}.
+   */
+  public int revokeAll(String userId) {
+    return revokeAll(userId, ClientInfo.unknown());
   }
 
   private int endAll(String userId, ClientInfo client, SessionEvent.RevocationReason reason) {
@@ -471,6 +496,14 @@ public final class SessionManager implements AutoCloseable {
             });
     events.emit(SessionEvent.allRevoked(now, userId, client, reason, ended));
     return ended;
+  }
+
+  /**
+   * {@link #revoke(String, String, ClientInfo)} for an action with no client of its own (an
+   * operator's console, a job): the event's client is {@link ClientInfo#unknown()}.
+   */
+  public boolean revoke(String userId, String sessionId) {
+    return revoke(userId, sessionId, ClientInfo.unknown());
   }
 
   /**
@@ -544,6 +577,20 @@ public final class SessionManager implements AutoCloseable {
     }
     return new SessionPage(
         shown, Math.max(0, page.liveCount() - hidden + pending.size()), page.next());
+  }
+
+  /** The clock this manager reads the time from, as configured with {@link Builder#clock}. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * An activity-feed entry of the user's, stamped now by this manager's clock, for what only the
+   * host sees (such as {@link ActivityEntry.Type#LOGIN_FAILED}); entries for session events come
+   * from {@link ActivityEntry#of(SessionEvent)}.
+   */
+  public ActivityEntry activityEntry(String userId, ActivityEntry.Type type, ClientInfo client) {
+    return ActivityEntry.of(userId, type, client, clock.instant());
   }
 
   /** The store this manager uses. */

@@ -1,9 +1,8 @@
 /**
  * The sessionkit API: the {@link io.sessionkit.SessionManager} facade that adapters call, the
- * {@link io.sessionkit.SessionStore}, {@link io.sessionkit.TokenService} and {@link
- * io.sessionkit.RevocationPolicy} roles it is built from, and the immutable values and typed
- * results they exchange. Nothing here names Lettuce, jjwt, servlet or Spring types. Everything is
- * non-null unless marked otherwise.
+ * {@link io.sessionkit.SessionStore} and {@link io.sessionkit.TokenService} roles it is built from,
+ * and the immutable values and typed results they exchange. Nothing here names Lettuce, jjwt,
+ * servlet or Spring types. Everything is non-null unless marked otherwise.
  */
 @NullMarked
 package io.sessionkit;

@@ -157,6 +157,51 @@ public class SessionManagerTest {
   }
 
   @Test
+  void operatorRevokeAllNeedsNoClientAndIsRecordedAsARevocation() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    manager.login(user, Set.of(), PHONE);
+
+    assertThat(manager.revokeAll(user)).isEqualTo(2);
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).status())
+        .isEqualTo(AuthenticationResult.Status.SESSION_ENDED);
+    SessionEvent last = events.get(events.size() - 1);
+    assertThat(last.type()).isEqualTo(SessionEvent.Type.ALL_REVOKED);
+    assertThat(last.reason()).contains(SessionEvent.RevocationReason.REVOKED);
+    assertThat(last.client()).isEqualTo(ClientInfo.unknown());
+    assertThat(ActivityEntry.of(last).orElseThrow().type())
+        .isEqualTo(ActivityEntry.Type.SESSION_REVOKED);
+  }
+
+  @Test
+  void operatorRevokeOfOneSessionNeedsNoClientAndOnlyEndsThatUsersSession() {
+    String user = newUser();
+    Login laptop = manager.login(user, Set.of(), LAPTOP);
+    Login phone = manager.login(user, Set.of(), PHONE);
+
+    assertThat(manager.revoke(newUser(), laptop.session().id())).isFalse();
+    assertThat(manager.revoke(user, laptop.session().id())).isTrue();
+
+    assertThat(manager.authenticate(laptop.accessToken().value()).isAuthenticated()).isFalse();
+    assertThat(manager.authenticate(phone.accessToken().value()).isAuthenticated()).isTrue();
+    assertThat(events.get(events.size() - 1).client()).isEqualTo(ClientInfo.unknown());
+  }
+
+  @Test
+  void activityEntriesAreStampedByTheManagersClock() {
+    clock.advance(Duration.ofDays(3));
+
+    ActivityEntry entry = manager.activityEntry("u1", ActivityEntry.Type.LOGIN_FAILED, LAPTOP);
+
+    assertThat(entry.at()).isEqualTo(clock.instant());
+    assertThat(manager.clock()).isSameAs(clock);
+    assertThat(entry.ip()).isEqualTo(LAPTOP.ip());
+    assertThat(entry.userAgent()).isEqualTo(LAPTOP.userAgent());
+    assertThat(entry.sessionId()).isEmpty();
+  }
+
+  @Test
   void logoutAllEndsEverySessionOfTheUserAndNoOneElses() {
     String user = newUser();
     Login laptop = manager.login(user, Set.of(), LAPTOP);

@@ -37,6 +37,7 @@ class AdminController {
     User user = user(username);
     try {
       return SessionEndpoints.sessionList(
+          sessions,
           sessions.sessions(user.id(), after(request), SessionPage.MAX_PAGE_SIZE),
           Optional.of(admin.sessionId()),
           true);
@@ -46,7 +47,7 @@ class AdminController {
       }
       // JWT-only: a valid token is answered while Redis is down, saying that the list is unknown
       return SessionEndpoints.sessionList(
-          SessionPage.empty(), Optional.of(admin.sessionId()), false);
+          sessions, SessionPage.empty(), Optional.of(admin.sessionId()), false);
     }
   }
 

@@ -2,23 +2,18 @@ package io.sessionkit.example;
 
 import io.sessionkit.ActivityEntry;
 import io.sessionkit.ActivityLog;
-import io.sessionkit.ClientInfo;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.Login;
-import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStoreUnavailableException;
-import io.sessionkit.servlet.ClientInfoResolver;
-import io.sessionkit.servlet.SessionCookies;
-import io.sessionkit.spring.SessionKitAutoConfiguration;
+import io.sessionkit.servlet.CredentialCheck;
+import io.sessionkit.servlet.LoginAttempt;
+import io.sessionkit.servlet.SessionLogin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,27 +36,14 @@ class AuthController {
 
   private final Users users;
   private final SessionManager sessions;
-  private final SessionCookies cookies;
-  private final ClientInfoResolver clients;
-  private final LoginThrottle throttle;
+  private final SessionLogin logins;
   private final ActivityLog activity;
-  private final Clock clock;
 
-  AuthController(
-      Users users,
-      SessionManager sessions,
-      SessionCookies cookies,
-      ClientInfoResolver clients,
-      LoginThrottle throttle,
-      ActivityLog activity,
-      @Qualifier(SessionKitAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+  AuthController(Users users, SessionManager sessions, SessionLogin logins, ActivityLog activity) {
     this.users = users;
     this.sessions = sessions;
-    this.cookies = cookies;
-    this.clients = clients;
-    this.throttle = throttle;
+    this.logins = logins;
     this.activity = activity;
-    this.clock = clock;
   }
 
   @PostMapping("/register")
@@ -80,39 +62,42 @@ class AuthController {
   Views.LoggedIn login(
       @RequestBody JsonNode body, HttpServletRequest request, HttpServletResponse response) {
     Credentials credentials = Credentials.from(body);
-    ClientInfo client = clients.resolve(request);
-    String account = credentials.username().toLowerCase(Locale.ROOT);
-    // counted and decided in one step, before the password is checked
-    LoginThrottle.Decision allowed = throttle.attempt(account, client.ip());
-    if (!allowed.allowed()) {
-      throw ApiException.tooManyRequests(
-          "Too many failed logins; try again later", allowed.retryAfter());
-    }
-    Optional<User> user = users.authenticate(credentials.username(), credentials.password());
-    if (user.isEmpty()) {
-      users
-          .byUsername(credentials.username())
-          .ifPresent(
-              known ->
-                  activity.record(
-                      new ActivityEntry(
-                          known.id(),
-                          ActivityEntry.Type.LOGIN_FAILED,
-                          clock.instant(),
-                          client.ip(),
-                          client.userAgent(),
-                          Optional.empty())));
-      throw ApiException.of(HttpStatus.UNAUTHORIZED, "Invalid username or password");
-    }
-    Login login = sessions.login(user.get().id(), user.get().roles(), client);
-    throttle.succeeded(account, client.ip());
-    cookies.write(response, login.accessToken(), login.refreshToken());
-    return new Views.LoggedIn(
-        "Login successful",
-        Views.UserView.of(user.get()),
-        login.session().id(),
-        login.accessToken().value(),
-        login.accessToken().expiresAt().toString());
+    LoginAttempt attempt =
+        logins.login(
+            request,
+            response,
+            credentials.username().toLowerCase(Locale.ROOT),
+            () -> check(credentials));
+    return switch (attempt.status()) {
+      case LOGGED_IN -> {
+        Login login = attempt.login().orElseThrow();
+        User user = users.byId(login.session().userId()).orElseThrow();
+        yield new Views.LoggedIn(
+            "Login successful",
+            Views.UserView.of(user),
+            login.session().id(),
+            login.accessToken().value(),
+            login.accessToken().expiresAt().toString());
+      }
+      case REJECTED ->
+          throw ApiException.of(HttpStatus.UNAUTHORIZED, "Invalid username or password");
+      case THROTTLED ->
+          throw ApiException.tooManyRequests(
+              "Too many failed logins; try again later", attempt.retryAfter());
+    };
+  }
+
+  // a wrong password for a known account goes into that account's feed
+  private CredentialCheck check(Credentials credentials) {
+    return users
+        .authenticate(credentials.username(), credentials.password())
+        .map(user -> CredentialCheck.accepted(user.id(), user.roles()))
+        .orElseGet(
+            () ->
+                users
+                    .byUsername(credentials.username())
+                    .map(known -> CredentialCheck.rejected(known.id()))
+                    .orElseGet(CredentialCheck::rejected));
   }
 
   @GetMapping("/me")

@@ -96,7 +96,7 @@ class ContractConfigurationIT {
   }
 
   @Test
-  void aJwtSecretUnder32BytesIsAStartUpError() {
+  void aJwtSecretUnder32BytesIsAStartUpErrorNamingTheVariable(CapturedOutput output) {
     String secret = "only-31-bytes-long-secret-value";
     assertThat(secret).hasSize(31);
 
@@ -107,6 +107,19 @@ class ContractConfigurationIT {
               assertThat(messages).contains("at least 32 bytes");
               assertThat(messages).doesNotContain(secret);
             });
+    // the start-up failure report speaks of what the user set
+    assertThat(output.getOut() + output.getErr())
+        .contains("APPLICATION FAILED TO START")
+        .contains("JWT_SECRET must be at least 32 bytes")
+        .doesNotContain(secret);
+  }
+
+  @Test
+  void theFailureReportNamesEachPropertyByItsVariable() {
+    assertThat(ConfigurationFailureAnalyzer.variablesByProperty())
+        .containsEntry("sessionkit.jwt.secret", "JWT_SECRET")
+        .containsEntry("sessionkit.redis.url", "REDIS_URL")
+        .containsEntry("sessionkit.max-sessions-per-user", "MAX_SESSIONS_PER_USER");
   }
 
   private static ConfigurableApplicationContext start(Map<String, Object> variables) {

@@ -51,7 +51,7 @@ class ContractIT extends ContractSupport {
   static final String FOREIGN_ORIGIN = "https://evil.example";
 
   private static final Set<String> LIST_FIELDS =
-      Set.of("active_sessions", "redis_available", "sessions");
+      Set.of("active_sessions", "redis_available", "store", "sessions");
   private static final Set<String> SESSION_FIELDS =
       Set.of(
           "session_id",
@@ -678,6 +678,52 @@ class ContractIT extends ContractSupport {
     // a safe method is not checked
     assertThat(client.get(AUTH + "/me", "Origin", FOREIGN_ORIGIN).status()).isEqualTo(200);
     assertThat(json(client.get(AUTH + "/sessions")).get("active_sessions").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void corsPreflightsFromAllowedOriginsAreAnsweredWithTheAllowHeadersNever401() {
+    for (String path : List.of(AUTH + "/sessions", AUTH + "/me", AUTH + "/login")) {
+      ApiClient.Reply preflight =
+          client()
+              .send(
+                  "OPTIONS",
+                  path,
+                  null,
+                  "Origin",
+                  TRUSTED_ORIGIN,
+                  "Access-Control-Request-Method",
+                  "POST",
+                  "Access-Control-Request-Headers",
+                  "content-type");
+      assertThat(preflight.status()).as(path).isEqualTo(200);
+      assertThat(preflight.header("Access-Control-Allow-Origin")).as(path).contains(TRUSTED_ORIGIN);
+      assertThat(preflight.header("Access-Control-Allow-Credentials")).as(path).contains("true");
+      assertThat(preflight.header("Access-Control-Allow-Methods").orElseThrow())
+          .as(path)
+          .contains("POST");
+    }
+    ApiClient.Reply foreign =
+        client()
+            .send(
+                "OPTIONS",
+                AUTH + "/sessions",
+                null,
+                "Origin",
+                FOREIGN_ORIGIN,
+                "Access-Control-Request-Method",
+                "GET");
+    assertError(foreign, 403, "forbidden");
+  }
+
+  @Test
+  void answersToAnAllowedOriginCarryTheCorsHeaders() {
+    ApiClient client = loggedInAs(newUsername("cors"));
+
+    ApiClient.Reply sessions = client.get(AUTH + "/sessions", "Origin", TRUSTED_ORIGIN);
+
+    assertThat(sessions.status()).isEqualTo(200);
+    assertThat(sessions.header("Access-Control-Allow-Origin")).contains(TRUSTED_ORIGIN);
+    assertThat(sessions.header("Access-Control-Allow-Credentials")).contains("true");
   }
 
   @Test

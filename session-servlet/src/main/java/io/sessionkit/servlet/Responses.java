@@ -124,6 +124,15 @@ final class Responses {
     error(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Cross-site request refused");
   }
 
+  /** 429 {@code too_many_requests} with {@code Retry-After}: a throttled login. */
+  static void tooManyRequests(HttpServletResponse response, long retryAfterSeconds)
+      throws IOException {
+    if (!response.isCommitted()) {
+      response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+    }
+    error(response, 429, "too_many_requests", "Too many failed logins; try again later");
+  }
+
   /** 404 {@code not_found}. */
   static void notFound(HttpServletResponse response, String message) throws IOException {
     error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", message);
@@ -149,8 +158,14 @@ final class Responses {
     error(response, 413, "payload_too_large", "Request body must be at most " + limit + " bytes");
   }
 
-  /** 503 {@code service_unavailable}: the session store cannot be reached. */
+  /**
+   * 503 {@code service_unavailable} with {@code Retry-After}: the session store cannot be reached.
+   */
   static void serviceUnavailable(HttpServletResponse response) throws IOException {
+    if (!response.isCommitted()) {
+      response.setHeader(
+          "Retry-After", Long.toString(StoreUnavailableResponse.RETRY_AFTER.toSeconds()));
+    }
     error(
         response,
         HttpServletResponse.SC_SERVICE_UNAVAILABLE,

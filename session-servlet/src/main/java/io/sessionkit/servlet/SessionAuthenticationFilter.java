@@ -46,9 +46,12 @@ import org.slf4j.LoggerFactory;
  *       never adds that header on its own.
  * </ol>
  *
- * <p>Register it before anything that needs the caller, and before {@link SessionEndpoints}. A
- * request it has already processed (a forward or include of the same request) passes straight on.
- * Instances are immutable and thread-safe.
+ * <p>A CORS preflight ({@code OPTIONS} with {@code Origin} and {@code
+ * Access-Control-Request-Method}, which browsers send without credentials) passes on untouched, to
+ * the host's CORS handling; register that before or after this filter. Register this filter before
+ * anything that needs the caller, and before {@link SessionEndpoints}. A request it has already
+ * processed (a forward or include of the same request) passes straight on. Instances are immutable
+ * and thread-safe.
  */
 public final class SessionAuthenticationFilter implements Filter {
 
@@ -97,7 +100,8 @@ public final class SessionAuthenticationFilter implements Filter {
       throws IOException, ServletException {
     if (!(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
-        || RequestCheck.of(req).isPresent()) {
+        || RequestCheck.of(req).isPresent()
+        || Preflight.is(request)) {
       chain.doFilter(req, res);
       return;
     }

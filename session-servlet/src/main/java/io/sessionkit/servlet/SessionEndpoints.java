@@ -9,8 +9,11 @@ import io.sessionkit.RefreshToken;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionPage;
+import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.TokenClaims;
+import io.sessionkit.memory.InMemorySessionStore;
+import io.sessionkit.redis.RedisSessionStore;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -49,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST {base}/logout-all}</td><td>authenticated</td><td>200 {@code
  *       {"message","sessions_deleted"}}, cookies cleared</td></tr>
  *   <tr><td>{@code GET {base}/sessions}</td><td>authenticated</td><td>200 {@code
- *       {"active_sessions","redis_available","sessions":[...]}}</td></tr>
+ *       {"active_sessions","redis_available","store","sessions":[...]}}</td></tr>
  *   <tr><td>{@code DELETE {base}/sessions/{id}}</td><td>authenticated</td><td>204 for one of the
  *       caller's sessions, 404 for any other id</td></tr>
  * </table>
@@ -67,6 +70,15 @@ import org.slf4j.LoggerFactory;
  * both cookies. A wrong method on one of these paths is 405 with an {@code Allow} header; a request
  * body over {@value #MAX_BODY_BYTES} bytes is 413; a body that is not a JSON object is 400. Nothing
  * a client sends makes these endpoints answer 500.
+ *
+ * <p><b>CORS.</b> A preflight ({@code OPTIONS} with {@code Origin} and {@code
+ * Access-Control-Request-Method}) to one of these paths passes down the chain untouched, and the
+ * answers carry whatever CORS headers were set before this filter ran. So for a front end on
+ * another origin, register a CORS filter before sessionkit's filters, such as Tomcat's {@code
+ * org.apache.catalina.filters.CorsFilter} or Jetty's {@code CrossOriginHandler}, allowing the
+ * methods {@code GET, POST, DELETE}, the header {@code Content-Type} (and {@code Authorization} for
+ * bearer clients) and credentials. The Spring Boot starter does this with the application's {@code
+ * corsConfigurationSource} bean.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -118,7 +130,8 @@ public final class SessionEndpoints implements Filter {
       return;
     }
     Optional<Endpoint> endpoint = RequestPaths.of(request).flatMap(this::endpoint);
-    if (endpoint.isEmpty()) {
+    // a CORS preflight is the host's CORS handling's to answer (see the class description)
+    if (endpoint.isEmpty() || Preflight.is(request)) {
       chain.doFilter(request, response);
       return;
     }
@@ -341,6 +354,7 @@ public final class SessionEndpoints implements Filter {
     try {
       body =
           sessionList(
+              manager,
               manager.sessions(claims.userId(), after, SessionPage.MAX_PAGE_SIZE),
               Optional.of(claims.sessionId()),
               true);
@@ -348,45 +362,68 @@ public final class SessionEndpoints implements Filter {
       if (manager.fallbackMode() == FallbackMode.DENY) {
         throw e;
       }
-      body = listBody(List.of(fromClaims(claims)), 1, false, Optional.empty());
+      body = listBody(List.of(fromClaims(claims)), 1, false, storeName(manager), Optional.empty());
     }
     Responses.ok(response, body);
   }
 
   /**
    * The body that {@code GET {base}/sessions} answers, for a page of sessions: for hosts that show
-   * the same shape elsewhere, such as an operator's view of another user's sessions. {@code
-   * active_sessions} is the user's number of live sessions, {@code sessions} the page's sessions in
-   * its order, each with {@code session_id}, {@code created_at}, {@code last_active_at}, {@code
+   * the same shape elsewhere, such as an operator's view of another user's sessions ({@code
+   * currentSessionId} empty). {@code active_sessions} is the user's number of live sessions, {@code
+   * redis_available} whether the sessions are in a Redis that answered (false for the in-memory
+   * store and while Redis is unreachable), {@code store} the kind of store ({@code redis}, {@code
+   * memory}, or {@code other} for a store of the host's own), {@code sessions} the page's sessions
+   * in its order, each with {@code session_id}, {@code created_at}, {@code last_active_at}, {@code
    * expires_at} (ISO-8601 UTC), {@code ip}, {@code user_agent} and {@code current}; {@code next},
    * present when there are more, is the cursor for the next page.
    *
+   * @param manager the manager the page came from, whose store it describes
    * @param page the sessions, from {@link SessionManager#sessions(String, Optional, int)}
    * @param currentSessionId the id to mark {@code "current": true}; empty (an operator's view) or
    *     an id that none of them has marks none
-   * @param storeAvailable the {@code redis_available} value
+   * @param storeAnswered whether the page came from the store; false for a stand-in such as {@link
+   *     SessionPage#empty()} while it is unreachable
    * @return an unmodifiable map, in field order, holding only strings, numbers, booleans, lists and
    *     maps, ready for any JSON mapper
    */
   public static Map<String, Object> sessionList(
-      SessionPage page, Optional<String> currentSessionId, boolean storeAvailable) {
+      SessionManager manager,
+      SessionPage page,
+      Optional<String> currentSessionId,
+      boolean storeAnswered) {
+    Objects.requireNonNull(manager, "manager");
     Objects.requireNonNull(page, "page");
     Objects.requireNonNull(currentSessionId, "currentSessionId");
     List<Map<String, @Nullable Object>> items = new ArrayList<>(page.sessions().size());
     for (Session session : page.sessions()) {
       items.add(describe(session, currentSessionId));
     }
-    return listBody(items, page.liveCount(), storeAvailable, page.next());
+    String store = storeName(manager);
+    return listBody(
+        items, page.liveCount(), storeAnswered && store.equals(REDIS), store, page.next());
+  }
+
+  private static final String REDIS = "redis";
+
+  private static String storeName(SessionManager manager) {
+    SessionStore store = manager.store();
+    if (store instanceof RedisSessionStore) {
+      return REDIS;
+    }
+    return store instanceof InMemorySessionStore ? "memory" : "other";
   }
 
   private static Map<String, Object> listBody(
       List<Map<String, @Nullable Object>> items,
       int liveCount,
-      boolean storeAvailable,
+      boolean redisAvailable,
+      String store,
       Optional<String> next) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("active_sessions", liveCount);
-    body.put("redis_available", storeAvailable);
+    body.put("redis_available", redisAvailable);
+    body.put("store", store);
     body.put("sessions", List.copyOf(items));
     next.ifPresent(cursor -> body.put("next", cursor));
     return Collections.unmodifiableMap(body);

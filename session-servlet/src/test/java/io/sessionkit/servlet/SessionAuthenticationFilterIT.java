@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.ClientInfo;
+import io.sessionkit.testing.CookieClient;
 import io.sessionkit.testing.CookieClient.Reply;
 import io.sessionkit.testing.RawHttp;
 import io.sessionkit.testing.RedisExtension;
@@ -63,6 +64,49 @@ class SessionAuthenticationFilterIT {
 
     assertUnauthorized(response, "Authentication required");
     assertThat(response.setCookies()).isEmpty();
+  }
+
+  @Test
+  void corsPreflightToAProtectedPathPassesToTheHostUntouched() {
+    Reply preflight =
+        CookieClient.on(app.port())
+            .send(
+                "OPTIONS",
+                "/api/me",
+                null,
+                "Origin",
+                "https://front.example",
+                "Access-Control-Request-Method",
+                "DELETE");
+
+    assertThat(preflight.status()).isEqualTo(200);
+    assertThat(json(preflight).get("method").asText()).isEqualTo("OPTIONS");
+    assertThat(json(preflight).get("anonymous").asBoolean()).isTrue();
+  }
+
+  @Test
+  void corsPreflightToAnEndpointPassesToTheHostInsteadOf405() {
+    Reply preflight =
+        CookieClient.on(app.port())
+            .send(
+                "OPTIONS",
+                "/api/v1/auth/sessions",
+                null,
+                "Origin",
+                "https://front.example",
+                "Access-Control-Request-Method",
+                "GET");
+
+    // the test host has no CORS handling and answers 404 for paths it does not know
+    assertThat(preflight.status()).isEqualTo(404);
+  }
+
+  @Test
+  void anOptionsRequestThatIsNoPreflightStillNeedsASession() {
+    Reply options =
+        CookieClient.on(app.port()).send("OPTIONS", "/api/me", null, "Origin", "https://x.example");
+
+    assertUnauthorized(options, "Authentication required");
   }
 
   @Test

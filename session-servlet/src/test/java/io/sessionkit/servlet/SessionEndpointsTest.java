@@ -43,6 +43,7 @@ class SessionEndpointsTest {
   void sessionListHasTheShapeOfTheSessionsEndpoint() {
     Map<String, Object> body =
         SessionEndpoints.sessionList(
+            manager(),
             new SessionPage(
                 List.of(session("s1", T0), session("s2", T0.plusSeconds(5))), 2, Optional.empty()),
             Optional.of("s2"),
@@ -51,7 +52,8 @@ class SessionEndpointsTest {
     JsonNode json = TestJson.read(new String(TestJson.write(body), StandardCharsets.UTF_8));
     assertThat(json.toString())
         .isEqualTo(
-            "{\"active_sessions\":2,\"redis_available\":true,\"sessions\":["
+            "{\"active_sessions\":2,\"redis_available\":false,\"store\":\"memory\","
+                + "\"sessions\":["
                 + "{\"session_id\":\"s1\",\"created_at\":\"2030-01-01T10:00:00.123Z\","
                 + "\"last_active_at\":\"2030-01-01T10:01:00.123Z\",\"expires_at\":\"2030-01-08T10:00:00.123Z\","
                 + "\"ip\":\"203.0.113.5\",\"user_agent\":\"agent/1.0\",\"current\":false},"
@@ -64,6 +66,7 @@ class SessionEndpointsTest {
   void sessionListIsUnmodifiable() {
     Map<String, Object> body =
         SessionEndpoints.sessionList(
+            manager(),
             new SessionPage(List.of(session("s1", T0)), 1, Optional.of("next-page")),
             Optional.empty(),
             false);

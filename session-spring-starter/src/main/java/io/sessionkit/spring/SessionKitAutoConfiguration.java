@@ -6,6 +6,7 @@ import io.sessionkit.LoginThrottle;
 import io.sessionkit.SessionListener;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.TokenService;
 import io.sessionkit.memory.InMemorySessionStore;
 import io.sessionkit.redis.RedisSessionStore;
@@ -14,20 +15,29 @@ import io.sessionkit.servlet.PathRules;
 import io.sessionkit.servlet.SessionAuthenticationFilter;
 import io.sessionkit.servlet.SessionCookies;
 import io.sessionkit.servlet.SessionEndpoints;
+import io.sessionkit.servlet.SessionLogin;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 
 /**
  * Auto-configures sessionkit from {@link SessionKitProperties} ({@code sessionkit.*}); off with
@@ -50,14 +60,27 @@ import org.springframework.context.annotation.Import;
  *   <li>{@link Clock} {@code sessionKitClock} (UTC), injected only where asked for by that name, so
  *       it never competes with an application's own {@code Clock};
  *   <li>with the servlet API present: {@link SessionCookies}, {@link PathRules} (which also permit
- *       the refresh endpoint) and {@link ClientInfoResolver};
+ *       the refresh endpoint), {@link ClientInfoResolver} and {@link SessionLogin} {@code
+ *       sessionKitLogin} (the one-call login, with the throttle and the activity log);
  *   <li>in a servlet web application: {@link SessionAuthenticationFilter} (registration {@code
  *       sessionKitAuthenticationFilter}, order {@value #AUTHENTICATION_FILTER_ORDER}) and {@link
  *       SessionEndpoints} ({@code sessionKitEndpoints}, order {@value #ENDPOINTS_FILTER_ORDER}; off
  *       with {@code sessionkit.endpoints.enabled=false}), both on {@code /*};
- *   <li>with Spring Security: a filter ({@code sessionKitSecurityContextFilter}, order {@value
+ *   <li>when the application has a {@code corsConfigurationSource} bean: {@code
+ *       sessionKitCorsFilter} (order {@value #CORS_FILTER_ORDER}), which applies it to preflights
+ *       and to sessionkit's endpoints and refusals;
+ *   <li>with Spring MVC: {@code sessionKitStoreUnavailableResolver}, which answers a {@link
+ *       io.sessionkit.SessionStoreUnavailableException} from the application's controllers with 503
+ *       {@code service_unavailable} and {@code Retry-After} (after the application's own
+ *       {@code @ExceptionHandler}s, which win);
+ *   <li>with Spring Security (all of it off with {@code sessionkit.spring-security.enabled=false}):
+ *       a filter ({@code sessionKitSecurityContextFilter}, order {@value
  *       #SECURITY_CONTEXT_FILTER_ORDER}) that puts a {@link SessionKitAuthenticationToken} into the
- *       request's security context; off with {@code sessionkit.spring-security.enabled=false}.
+ *       request's security context; {@link SessionKitLogoutHandler}, which a customizer ({@code
+ *       sessionKitHttpSecurityCustomizer}) adds to every chain's {@code logout()}, and with which
+ *       it makes a {@code formLogin()} success start a session; and, when the application has no
+ *       user store of its own, an {@code AuthenticationProvider} for sessionkit's tokens, so Boot
+ *       generates no password.
  * </ul>
  *
  * <p>Health and metrics have auto-configurations of their own, which run after this one: {@link
@@ -67,7 +90,10 @@ import org.springframework.context.annotation.Import;
  * Spring Security sees the session's authentication and the session endpoints answer without
  * passing through the application's security rules.
  */
-@AutoConfiguration
+// before Boot's in-memory user, which backs off for sessionkit's AuthenticationProvider
+@AutoConfiguration(
+    beforeName =
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 @ConditionalOnBooleanProperty(prefix = "sessionkit", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SessionKitProperties.class)
 // In this order: the first store that matches wins, the in-memory one comes last; the activity
@@ -75,10 +101,14 @@ import org.springframework.context.annotation.Import;
 @Import({
   StoreConfigurations.RedisStore.class,
   StoreConfigurations.InMemoryStore.class,
+  StoreConfigurations.RedisReachability.class,
   StoreConfigurations.RedisActivity.class,
   StoreConfigurations.InMemoryActivity.class
 })
 public final class SessionKitAutoConfiguration {
+
+  /** Order of the CORS filter: before sessionkit's authentication filter. */
+  public static final int CORS_FILTER_ORDER = -111;
 
   /** Order of the authentication filter: before Spring Security's default of -100. */
   public static final int AUTHENTICATION_FILTER_ORDER = -110;
@@ -162,6 +192,21 @@ public final class SessionKitAutoConfiguration {
     ClientInfoResolver sessionKitClientInfoResolver(SessionKitProperties properties) {
       return SessionKitBuilders.clientInfo(properties);
     }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionLogin sessionKitLogin(
+        SessionManager manager,
+        SessionCookies cookies,
+        ClientInfoResolver clientInfo,
+        ObjectProvider<LoginThrottle> throttle,
+        ObjectProvider<ActivityLog> activityLog) {
+      SessionLogin.Builder builder =
+          SessionLogin.builder(manager).cookies(cookies).clientInfo(clientInfo);
+      throttle.ifAvailable(builder::throttle);
+      activityLog.ifAvailable(builder::activityLog);
+      return builder.build();
+    }
   }
 
   /** The authentication filter and the session endpoints, in a servlet web application. */
@@ -214,6 +259,54 @@ public final class SessionKitAutoConfiguration {
     }
   }
 
+  /**
+   * CORS for sessionkit's filters and endpoints, from the application's {@code
+   * corsConfigurationSource} bean (the one Spring Security's {@code http.cors()} uses).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.web.cors.CorsConfigurationSource",
+        "org.springframework.boot.web.servlet.FilterRegistrationBean"
+      })
+  @ConditionalOnBean(name = "corsConfigurationSource")
+  static class CorsFilterConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitCorsFilter")
+    FilterRegistrationBean<SessionKitCorsFilter> sessionKitCorsFilter(
+        @Qualifier("corsConfigurationSource")
+            org.springframework.web.cors.CorsConfigurationSource source) {
+      FilterRegistrationBean<SessionKitCorsFilter> registration =
+          new FilterRegistrationBean<>(new SessionKitCorsFilter(source));
+      registration.setName("sessionKitCorsFilter");
+      registration.addUrlPatterns("/*");
+      registration.setOrder(CORS_FILTER_ORDER);
+      return registration;
+    }
+  }
+
+  /**
+   * Spring MVC: a {@link SessionStoreUnavailableException} from the application's controllers is
+   * answered 503 with {@code Retry-After}, unless the application handles it itself.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.web.servlet.HandlerExceptionResolver",
+        "io.sessionkit.servlet.StoreUnavailableResponse"
+      })
+  static class WebMvcConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sessionKitStoreUnavailableResolver")
+    StoreUnavailableExceptionResolver sessionKitStoreUnavailableResolver() {
+      return new StoreUnavailableExceptionResolver();
+    }
+  }
+
   /** Hands authenticated sessions to Spring Security, when it is on the class path. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -239,6 +332,67 @@ public final class SessionKitAutoConfiguration {
       registration.addUrlPatterns("/*");
       registration.setOrder(SECURITY_CONTEXT_FILTER_ORDER);
       return registration;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionKitLogoutHandler sessionKitLogoutHandler(
+        SessionManager manager, SessionCookies cookies, ClientInfoResolver clientInfo) {
+      return new SessionKitLogoutHandler(manager, cookies, clientInfo);
+    }
+
+    // Sessionkit is the application's authentication: tell Boot so, and it creates no in-memory
+    // user with a generated password. Backs off for any user store of the application's own.
+    @Bean
+    @ConditionalOnMissingBean(
+        type = {
+          "org.springframework.security.authentication.AuthenticationManager",
+          "org.springframework.security.authentication.AuthenticationProvider",
+          "org.springframework.security.core.userdetails.UserDetailsService",
+          "org.springframework.security.authentication.AuthenticationManagerResolver"
+        })
+    @Conditional(NoBootUserConfigured.class)
+    SessionKitAuthenticationProvider sessionKitAuthenticationProvider() {
+      return new SessionKitAuthenticationProvider();
+    }
+
+    /** Logout and {@code formLogin()} for every chain the application builds. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(
+        name = "org.springframework.security.config.annotation.web.builders.HttpSecurity")
+    static class HttpSecurityConfiguration {
+
+      // Spring Security applies every Customizer<HttpSecurity> bean to each HttpSecurity it
+      // makes, before the application's own configuration.
+      @Bean
+      @ConditionalOnMissingBean(name = "sessionKitHttpSecurityCustomizer")
+      Customizer<HttpSecurity> sessionKitHttpSecurityCustomizer(
+          SessionKitLogoutHandler logoutHandler, SessionLogin logins) {
+        return http -> {
+          try {
+            http.with(new SessionKitHttpConfigurer(logoutHandler, logins), configurer -> {});
+          } catch (Exception e) {
+            // with() declares Exception for configurers whose init fails; this one adds itself
+            throw new IllegalStateException("sessionkit's HttpSecurity configuration failed", e);
+          }
+        };
+      }
+    }
+
+    /** No {@code spring.security.user.name} or {@code .password}: nobody asked for Boot's user. */
+    static class NoBootUserConfigured extends SpringBootCondition {
+
+      @Override
+      public ConditionOutcome getMatchOutcome(
+          ConditionContext context, AnnotatedTypeMetadata metadata) {
+        for (String property :
+            List.of("spring.security.user.name", "spring.security.user.password")) {
+          if (context.getEnvironment().containsProperty(property)) {
+            return ConditionOutcome.noMatch(property + " is set");
+          }
+        }
+        return ConditionOutcome.match("no spring.security.user.* set");
+      }
     }
   }
 }

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -135,18 +137,30 @@ final class SessionKitBuilders {
     ACCESS_TOKEN_LIFETIME.apply(
         () -> builder.accessTokenLifetime(properties.getAccessTokenLifetime()));
     CLOCK_SKEW.apply(() -> builder.clockSkew(jwt.getClockSkew()));
-    String secret = text(jwt.getSecret());
+    String secret = resolved("sessionkit.jwt.secret", text(jwt.getSecret()));
+    if (secret == null && properties.isProduction()) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.production=true, but sessionkit.jwt.secret is not set: tokens would be"
+              + " signed with a random key of this process, refused after a restart and by every"
+              + " other instance",
+          "set sessionkit.jwt.secret to 32+ random bytes, e.g. the output of `openssl rand"
+              + " -base64 48`");
+    }
     builder.signingKey(
         secret != null
-            ? signingKey("sessionkit.jwt", jwt.getKeyId(), secret)
+            ? signingKey(
+                "sessionkit.jwt", resolved("sessionkit.jwt.key-id", jwt.getKeyId()), secret)
             : randomKey(jwt.getKeyId()));
     List<SigningKey> previous = new ArrayList<>();
     List<SessionKitProperties.Key> previousKeys = jwt.getPreviousKeys();
     for (int i = 0; i < previousKeys.size(); i++) {
       SessionKitProperties.Key key = previousKeys.get(i);
+      String prefix = "sessionkit.jwt.previous-keys[" + i + "]";
       previous.add(
           signingKey(
-              "sessionkit.jwt.previous-keys[" + i + "]", key.getKeyId(), text(key.getSecret())));
+              prefix,
+              resolved(prefix + ".key-id", key.getKeyId()),
+              resolved(prefix + ".secret", text(key.getSecret()))));
     }
     new Setting(
             "sessionkit.jwt.previous-keys",
@@ -195,6 +209,13 @@ final class SessionKitBuilders {
       Clock clock,
       Stream<SessionListener> listeners,
       Stream<AuthenticationListener> authenticationListeners) {
+    if (properties.isProduction() && store instanceof InMemorySessionStore) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.production=true, but sessions are kept in memory: no Redis is configured"
+              + " (sessionkit.redis.url or spring.data.redis.*), so sessions would be lost on"
+              + " restart and not seen by other instances",
+          "set sessionkit.redis.url, e.g. redis://redis.internal:6379");
+    }
     SessionKitProperties.Outage outage = properties.getOutage();
     SessionManager.Builder builder =
         SessionManager.builder().store(store).tokenService(tokens).clock(clock);
@@ -402,6 +423,40 @@ final class SessionKitBuilders {
     }
     return store.getClass().getSimpleName();
   }
+
+  /**
+   * The value, unless it is a placeholder that nothing resolved, such as {@code ${JWT_SECRET}} for
+   * an environment variable that is not set: Spring's binder leaves those as they are, and a
+   * builder would then judge the placeholder's text ("must be at least 32 bytes, but was 13").
+   *
+   * @throws InvalidSessionKitConfigurationException naming the property and the placeholder
+   */
+  static @Nullable String resolved(String property, @Nullable String value) {
+    if (value != null) {
+      Matcher placeholder = UNRESOLVED.matcher(value);
+      if (placeholder.find()) {
+        String name = placeholder.group(1);
+        throw new InvalidSessionKitConfigurationException(
+            property
+                + " is the placeholder "
+                + placeholder.group()
+                + ", which nothing resolved: neither the environment variable nor the property "
+                + name
+                + " is set",
+            "set "
+                + name
+                + ", or give the placeholder a default, e.g. ${"
+                + name
+                + ":}, to leave "
+                + property
+                + " unset");
+      }
+    }
+    return value;
+  }
+
+  // ${NAME} or ${NAME:default}; only the name is shown, never a default (it might be a secret)
+  private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{([^}:]+)(?::[^}]*)?}");
 
   /** The value stripped, or null when it is null or blank: a blank property counts as unset. */
   static @Nullable String text(@Nullable String value) {

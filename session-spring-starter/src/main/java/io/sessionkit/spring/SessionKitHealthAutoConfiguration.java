@@ -1,6 +1,7 @@
 package io.sessionkit.spring;
 
 import io.sessionkit.SessionManager;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,7 +27,8 @@ public final class SessionKitHealthAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "sessionKitHealthIndicator")
-  HealthIndicator sessionKitHealthIndicator(SessionManager manager) {
-    return new SessionKitHealthIndicator(manager);
+  HealthIndicator sessionKitHealthIndicator(
+      SessionManager manager, ObjectProvider<StoreReachability> reachability) {
+    return new SessionKitHealthIndicator(manager, reachability.getIfAvailable());
   }
 }

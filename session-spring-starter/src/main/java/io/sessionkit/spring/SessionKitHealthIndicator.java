@@ -3,6 +3,7 @@ package io.sessionkit.spring;
 import io.sessionkit.FallbackMode;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -13,6 +14,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *   <li>store answers {@link SessionStore#ping()}: {@code UP};
  *   <li>store unreachable with {@code fallback=deny}: {@code DOWN}, since every authenticated
  *       request is then refused with 503;
+ *   <li>a Redis store that has never answered since this instance started (a wrong address): {@code
+ *       DOWN} with {@code reached_since_start: false}, whatever the fallback (see {@link
+ *       StoreReachability});
  *   <li>store unreachable with {@code fallback=jwt-only}: {@code UP}, with {@code available:
  *       false}, because the instance keeps serving valid tokens. A {@code DOWN} here would take
  *       every instance out of its load balancer at once for an outage the service was configured to
@@ -27,18 +31,32 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 final class SessionKitHealthIndicator implements HealthIndicator {
 
   private final SessionManager manager;
+  private final @Nullable StoreReachability reachability;
 
-  SessionKitHealthIndicator(SessionManager manager) {
+  SessionKitHealthIndicator(SessionManager manager, @Nullable StoreReachability reachability) {
     this.manager = manager;
+    this.reachability = reachability;
   }
 
   @Override
   public Health health() {
     SessionStore store = manager.store();
     boolean available = store.ping();
+    boolean neverReached = false;
+    if (reachability != null) {
+      if (available) {
+        reachability.answered();
+      }
+      neverReached = !reachability.reachedSinceStart();
+    }
     FallbackMode fallback = manager.fallbackMode();
     Health.Builder health =
-        available || fallback == FallbackMode.JWT_ONLY ? Health.up() : Health.down();
+        !neverReached && (available || fallback == FallbackMode.JWT_ONLY)
+            ? Health.up()
+            : Health.down();
+    if (neverReached) {
+      health.withDetail("reached_since_start", false);
+    }
     return health
         .withDetail("store", SessionKitBuilders.storeType(store))
         .withDetail("available", available)

@@ -36,6 +36,10 @@ import java.util.Optional;
  *   <tr><td>{@code sessionkit.authentications}</td><td>counter</td><td>{@code outcome}:
  *       authenticated, invalid_token, session_ended, store_unavailable</td><td>access-token
  *       checks</td></tr>
+ *   <tr><td>{@code sessionkit.authentications.without.store}</td><td>counter</td><td></td><td>the
+ *       {@code authenticated} checks that the JWT-only fallback accepted without asking the store
+ *       (it was unreachable): requests a revocation on another instance may not have reached
+ *       </td></tr>
  *   <tr><td>{@code sessionkit.authentication}</td><td>timer</td><td></td><td>latency of an
  *       access-token check, store round trip included</td></tr>
  *   <tr><td>{@code sessionkit.store.available}</td><td>gauge</td><td>{@code store}</td><td>1 when
@@ -56,6 +60,7 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
       new EnumMap<>(SessionEvent.RevocationReason.class);
   private final Map<AuthenticationResult.Status, Counter> authentications =
       new EnumMap<>(AuthenticationResult.Status.class);
+  private final Counter withoutStore;
   private final Timer authentication;
 
   /**
@@ -99,6 +104,12 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
               .tag("outcome", tagValue(status))
               .register(registry));
     }
+    withoutStore =
+        Counter.builder("sessionkit.authentications.without.store")
+            .description(
+                "Access tokens accepted by the JWT-only fallback without asking the unreachable"
+                    + " store")
+            .register(registry);
     authentication =
         Timer.builder("sessionkit.authentication")
             .description("Time to check an access token and its session")
@@ -129,10 +140,16 @@ public final class SessionKitMetrics implements SessionListener, AuthenticationL
     counter.ifPresent(c -> c.increment(amount));
   }
 
-  /** Counts the check by outcome and records its latency. */
+  /**
+   * Counts the check by outcome (and apart, when accepted without the store) and records its
+   * latency.
+   */
   @Override
   public void onAuthentication(AuthenticationResult result, Duration took) {
     authentications.get(result.status()).increment();
+    if (result.withoutStore()) {
+      withoutStore.increment();
+    }
     authentication.record(took);
   }
 

@@ -27,6 +27,13 @@ public class SessionKitProperties {
   private boolean enabled = true;
 
   /**
+   * Refuse to start on what only suits a single test instance: the in-memory session store (no
+   * Redis configured) or a random per-process JWT key (no sessionkit.jwt.secret). Set it in
+   * production profiles.
+   */
+  private boolean production = false;
+
+  /**
    * Lifetime of an access token (JWT), in whole seconds; it never outlives its session. A plain
    * number is seconds.
    */
@@ -108,6 +115,14 @@ public class SessionKitProperties {
 
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  public boolean isProduction() {
+    return production;
+  }
+
+  public void setProduction(boolean production) {
+    this.production = production;
   }
 
   public Duration getAccessTokenLifetime() {

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -68,6 +69,26 @@ final class StoreConfigurations {
           location.safeDescription(),
           location.source());
       return store;
+    }
+  }
+
+  /**
+   * Readiness and an ERROR while the Redis store has not answered since start; see {@link
+   * StoreReachability}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnSingleCandidate(RedisSessionStore.class)
+  static class RedisReachability {
+
+    @Bean
+    @ConditionalOnMissingBean
+    StoreReachability sessionKitStoreReachability(
+        RedisSessionStore store, Environment environment, ApplicationEventPublisher publisher) {
+      String address =
+          RedisLocation.resolve(environment)
+              .map(RedisLocation::safeDescription)
+              .orElse("(the application's RedisSessionStore bean)");
+      return new StoreReachability(store, address, publisher);
     }
   }
 

@@ -331,6 +331,65 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void productionRefusesTheInMemoryStore() {
+    runner
+        .withPropertyValues("sessionkit.production=true")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining(
+                      "sessionkit.production=true, but sessions are kept in memory")
+                  .hasMessageContaining("sessionkit.redis.url");
+            });
+  }
+
+  @Test
+  void productionRefusesARandomJwtKey() {
+    new ApplicationContextRunner()
+        .withConfiguration(AUTO_CONFIGURATIONS)
+        .withPropertyValues("sessionkit.production=true")
+        .withBean(
+            "ownStore", SessionStore.class, () -> new OutageStore(InMemorySessionStore.create()))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining(
+                      "sessionkit.production=true, but sessionkit.jwt.secret is not set");
+            });
+  }
+
+  @Test
+  void productionStartsWithRedisAndASecret() {
+    new ApplicationContextRunner()
+        .withConfiguration(AUTO_CONFIGURATIONS)
+        .withPropertyValues("sessionkit.production=true", "sessionkit.jwt.secret=" + SECRET)
+        .withBean(
+            "ownStore", SessionStore.class, () -> new OutageStore(InMemorySessionStore.create()))
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void anUnresolvedPlaceholderIsNamedAsSuch() {
+    new ApplicationContextRunner()
+        .withConfiguration(AUTO_CONFIGURATIONS)
+        .withPropertyValues("sessionkit.jwt.secret=${SESSIONKIT_TEST_NOT_SET_ANYWHERE}")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining(
+                      "sessionkit.jwt.secret is the placeholder ${SESSIONKIT_TEST_NOT_SET_ANYWHERE},"
+                          + " which nothing resolved")
+                  .hasMessageNotContaining("bytes");
+            });
+  }
+
+  @Test
   void unparseableRedisUrlFailsWithoutQuotingIt() {
     runner
         .withPropertyValues("sessionkit.redis.url=redis://:pa ss word@[bad")
@@ -1062,6 +1121,31 @@ class SessionKitAutoConfigurationTest {
                       () -> registry.get("sessionkit.evictions").counter().count() == 1.0);
               store.goDown();
               assertThat(registry.get("sessionkit.store.available").gauge().value()).isZero();
+            });
+  }
+
+  @Test
+  void requestsAcceptedWithoutTheStoreAreCountedApart() {
+    OutageStore store = new OutageStore(InMemorySessionStore.create());
+    runner
+        .withBean(SimpleMeterRegistry.class)
+        .withBean("outageStore", SessionStore.class, () -> store)
+        .run(
+            context -> {
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              SessionManager manager = context.getBean(SessionManager.class);
+              Login login = manager.login("u", Set.of(), ClientInfo.unknown());
+              manager.authenticate(login.accessToken().value());
+              assertThat(registry.get("sessionkit.authentications.without.store").counter().count())
+                  .isZero();
+
+              store.goDown();
+              manager.authenticate(login.accessToken().value());
+              manager.authenticate(login.accessToken().value());
+
+              assertThat(registry.get("sessionkit.authentications.without.store").counter().count())
+                  .isEqualTo(2.0);
+              assertThat(authentications(registry, "authenticated")).isEqualTo(3.0);
             });
   }
 

@@ -12,6 +12,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -101,6 +103,30 @@ class SpringSecurityHttpIT {
     assertThat(browser.cookie("access_token")).isEmpty();
 
     assertThat(bearer("/api/me", access).status()).isEqualTo(401);
+  }
+
+  @Test
+  void springSecuritysOwnLogoutEndsTheSessionAndClearsTheCookies() {
+    CookieClient browser = CookieClient.on(port);
+    browser.post("/api/login?user=sec-logout", null);
+    String access = browser.cookie("access_token").orElseThrow();
+
+    // http.logout() is on by default in every chain; it answers with a redirect
+    Reply logout = browser.post("/logout", null);
+
+    assertThat(logout.status()).isLessThan(400);
+    assertThat(logout.setCookie("access_token").attribute("Max-Age")).contains("0");
+    assertThat(logout.setCookie("refresh_token").attribute("Max-Age")).contains("0");
+    Reply after = bearer("/api/me", access);
+    assertThat(after.status()).isEqualTo(401);
+    assertThat(json(after).get("message").asString()).isEqualTo("Session has ended");
+  }
+
+  @Test
+  void bootGeneratesNoPasswordWhenSessionKitIsTheAuthentication() {
+    assertThat(context.getBeanNamesForType(UserDetailsService.class)).isEmpty();
+    assertThat(context.getBeanNamesForType(AuthenticationProvider.class))
+        .containsExactly("sessionKitAuthenticationProvider");
   }
 
   @Test

@@ -1,0 +1,9 @@
+/**
+ * Test helpers for applications that use sessionkit: {@link
+ * io.sessionkit.spring.test.SessionKitMockMvc} sends the access token of a real session with a
+ * MockMvc request. Everything is non-null unless marked otherwise.
+ */
+@NullMarked
+package io.sessionkit.spring.test;
+
+import org.jspecify.annotations.NullMarked;
