@@ -18,7 +18,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -83,12 +82,12 @@ final class StoreConfigurations {
     @Bean
     @ConditionalOnMissingBean
     StoreReachability sessionKitStoreReachability(
-        RedisSessionStore store, Environment environment, ApplicationEventPublisher publisher) {
+        RedisSessionStore store, Environment environment) {
       String address =
           RedisLocation.resolve(environment)
               .map(RedisLocation::safeDescription)
               .orElse("(the application's RedisSessionStore bean)");
-      return new StoreReachability(store, address, publisher);
+      return new StoreReachability(store, address);
     }
   }
 

@@ -9,10 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -23,11 +19,15 @@ import org.springframework.context.SmartLifecycle;
  * the address (without credentials) once at start and again every minute. Once the store has
  * answered, this steps aside for good: later outages are the fallback mode's business.
  *
+ * <p>Readiness is decided where Boot's readiness probe asks, by {@link
+ * StoreAwareReadinessIndicator}, not by publishing availability events: an event published from
+ * here could reach Boot's record of the state before or after Boot's own {@code ACCEPTING_TRAFFIC}
+ * at the end of start-up, and the later one would win.
+ *
  * <p>Checks once at start, then every second until the store answers, on a daemon thread of its
  * own, stopped with the context. Thread-safe.
  */
-final class StoreReachability
-    implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<?>> {
+final class StoreReachability implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(SessionKitAutoConfiguration.class);
   private static final Duration RETRY = Duration.ofSeconds(1);
@@ -35,16 +35,14 @@ final class StoreReachability
 
   private final SessionStore store;
   private final String address;
-  private final ApplicationEventPublisher publisher;
   private final AtomicBoolean reached = new AtomicBoolean();
   private volatile boolean running;
   private volatile @Nullable ScheduledExecutorService retries;
   private long failures;
 
-  StoreReachability(SessionStore store, String address, ApplicationEventPublisher publisher) {
+  StoreReachability(SessionStore store, String address) {
     this.store = store;
     this.address = address;
-    this.publisher = publisher;
   }
 
   /** Whether the store has answered since start. */
@@ -56,7 +54,6 @@ final class StoreReachability
   void answered() {
     if (reached.compareAndSet(false, true)) {
       log.info("sessionkit: the Redis session store at {} answers", address);
-      AvailabilityChangeEvent.publish(publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
     }
   }
 
@@ -86,29 +83,9 @@ final class StoreReachability
   private void retry(ScheduledExecutorService executor) {
     if (reached.get() || store.ping()) {
       answered();
-      // queued tasks (a readiness answer) still run; no more retries
       executor.shutdown();
     } else if (++failures % ERROR_EVERY == 0) {
       log.error("sessionkit: the Redis session store at {} has not answered since start", address);
-    }
-  }
-
-  // Boot marks the application ready after start-up; not while the store never answered. The
-  // answer goes out after Boot's event has reached every listener (the one that records the state
-  // among them), from the retry thread, which the store's first answer then overrides.
-  @Override
-  public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
-    ScheduledExecutorService thread = retries;
-    if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC
-        && event.getSource() != this
-        && !reached.get()
-        && thread != null) {
-      thread.execute(
-          () -> {
-            if (!reached.get()) {
-              AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
-            }
-          });
     }
   }
 

@@ -62,8 +62,7 @@ class UnreachableRedisHttpIT {
   @Test
   void readinessIsDownHealthIsDownAndAnErrorNamesTheAddressWithoutThePassword(
       CapturedOutput output) {
-    // Boot declares the application ready at the end of its start; sessionkit takes that back
-    // right after, from its own thread
+    // the probe answers from the store's reachability, whatever Boot's own readiness state says
     Await.atMost(Duration.ofSeconds(10))
         .until(
             "readiness answers 503",
