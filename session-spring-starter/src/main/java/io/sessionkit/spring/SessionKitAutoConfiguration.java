@@ -28,6 +28,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures sessionkit from {@link SessionKitProperties} ({@code sessionkit.*}); off with
@@ -137,8 +138,11 @@ public final class SessionKitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SessionCookies sessionKitCookies(
-        SessionKitProperties properties, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
-      return SessionKitBuilders.cookies(properties, clock);
+        SessionKitProperties properties,
+        @Qualifier(CLOCK_BEAN_NAME) Clock clock,
+        Environment environment) {
+      return SessionKitBuilders.cookies(
+          properties, clock, environment.getProperty("server.servlet.context-path", ""));
     }
 
     @Bean
