@@ -32,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * sessionkit's endpoints, which ignore the bodies they do not need) had answered.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1) // right after SecurityHeaders, so that its 413 has them
 class BodyLimitFilter extends OncePerRequestFilter {
 
   static final int MAX_BODY_BYTES = 16 * 1024;

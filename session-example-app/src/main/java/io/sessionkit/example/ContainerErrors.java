@@ -71,6 +71,7 @@ class ContainerErrors
               resolved == null ? HttpStatus.BAD_REQUEST : resolved,
               ApiErrors.containerMessage(resolved == null ? HttpStatus.BAD_REQUEST : resolved));
       try {
+        SecurityHeaders.apply(response);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         Writer writer = response.getReporter();

@@ -151,7 +151,7 @@ class ContractIT extends ContractSupport {
       assertThat(cookie.has("HttpOnly")).as("%s HttpOnly", cookie).isTrue();
       assertThat(cookie.has("Secure")).as("%s Secure", cookie).isTrue();
       assertThat(cookie.attribute("SameSite")).as("%s", cookie).hasValue("Lax");
-      assertThat(cookie.attribute("Path")).as("%s", cookie).hasValue("/");
+      assertThat(cookie.attribute("Path")).as("%s", cookie).hasValue(cookiePath(name));
       assertThat(cookie.has("Domain")).isFalse();
     }
     // 15 minutes and 7 days, give or take the second the answer took
@@ -346,7 +346,7 @@ class ContractIT extends ContractSupport {
       assertThat(cookie.has("HttpOnly")).isTrue();
       assertThat(cookie.has("Secure")).isTrue();
       assertThat(cookie.attribute("SameSite")).hasValue("Lax");
-      assertThat(cookie.attribute("Path")).hasValue("/");
+      assertThat(cookie.attribute("Path")).hasValue(cookiePath(cookie.name()));
       assertThat(cookie.maxAge()).get().satisfies(age -> assertThat(age).isPositive());
     }
     assertThat(json(client.get(AUTH + "/me")).get("session_id").asString())
@@ -427,7 +427,7 @@ class ContractIT extends ContractSupport {
       ApiClient.SetCookie cleared = reply.setCookie(name);
       assertThat(cleared.value()).isEmpty();
       assertThat(cleared.maxAge()).hasValue(0L);
-      assertThat(cleared.attribute("Path")).hasValue("/");
+      assertThat(cleared.attribute("Path")).hasValue(cookiePath(name));
       assertThat(cleared.has("HttpOnly")).isTrue();
     }
     assertError(client().get(AUTH + "/me", "Authorization", bearer(access)), 401, "unauthorized");

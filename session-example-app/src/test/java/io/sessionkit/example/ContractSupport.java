@@ -124,6 +124,14 @@ abstract class ContractSupport {
         .orElseThrow(() -> new AssertionError("no refresh_token cookie"));
   }
 
+  /**
+   * The {@code Path} a cookie is written and cleared with: the refresh cookie is scoped to the
+   * refresh endpoint, so the browser sends the long-lived token nowhere else.
+   */
+  static String cookiePath(String cookieName) {
+    return cookieName.equals("refresh_token") ? AUTH + "/refresh" : "/";
+  }
+
   static String bearer(String token) {
     return "Bearer " + token;
   }

@@ -19,9 +19,12 @@ import org.jspecify.annotations.Nullable;
  * proxy; {@link #trusting(Collection)} then honours {@code X-Forwarded-For}, but only when the peer
  * is one of the trusted proxies, since anyone else can write that header. The list is walked from
  * the right (the hop nearest this server), skipping trusted proxies, and the first address that is
- * not trusted is the client. When every hop is trusted, the leftmost is taken. A list that cannot
- * be read (an entry that is not an IP address, with or without a port, or a header longer than
- * {@value #MAX_FORWARDED_LENGTH} characters) is ignored and the peer address used.
+ * not trusted is the client. When every hop is trusted, the leftmost is taken. Only the rightmost
+ * {@value #MAX_FORWARDED_LENGTH} characters are read (the trusted proxies write at the right; a
+ * client pads at the left), and an entry that is not an IP address, with or without a port, is
+ * passed over. When nothing readable is left, the client's address is unknown and reported as the
+ * empty string, never as the proxy's: otherwise a client could put everyone behind the proxy into
+ * its own throttle bucket, and lock them out, by sending an unreadable header.
  *
  * <p>Addresses are reported in canonical form: dotted quads, and IPv6 in the RFC 5952 form ({@code
  * ::1}, {@code 2001:db8::7}); IPv4-mapped IPv6 addresses as IPv4. An address that cannot be read is
@@ -90,38 +93,66 @@ public final class ClientInfoResolver {
     if (!isTrusted(peer.get())) {
       return IpAddresses.format(peer.get());
     }
-    return forwardedClient(request).map(IpAddresses::format).orElse(IpAddresses.format(peer.get()));
+    Optional<ForwardedHops> forwarded = forwardedHops(request);
+    if (forwarded.isEmpty()) {
+      return IpAddresses.format(peer.get());
+    }
+    return forwardedClient(forwarded.get()).map(IpAddresses::format).orElse("");
   }
 
-  /** The client named by X-Forwarded-For, or empty when there is none or it cannot be read. */
-  private Optional<byte[]> forwardedClient(HttpServletRequest request) {
+  /**
+   * The entries of X-Forwarded-For, left to right.
+   *
+   * @param hops the entries, stripped
+   * @param cut whether entries at the left were dropped because the header was too long
+   */
+  private record ForwardedHops(List<String> hops, boolean cut) {}
+
+  /**
+   * The hops of X-Forwarded-For, all its lines together, left to right; at most the rightmost
+   * {@value #MAX_FORWARDED_LENGTH} characters of them. Empty when the request has no such header.
+   */
+  private static Optional<ForwardedHops> forwardedHops(HttpServletRequest request) {
     Enumeration<String> headers = request.getHeaders("X-Forwarded-For");
-    if (headers == null) {
+    List<String> lines = headers == null ? List.of() : Collections.list(headers);
+    if (lines.isEmpty()) {
       return Optional.empty();
     }
-    List<String> hops = new ArrayList<>();
-    int length = 0;
-    for (String header : Collections.list(headers)) {
-      length += header.length() + 1;
-      if (length > MAX_FORWARDED_LENGTH) {
-        return Optional.empty();
-      }
-      for (String hop : header.split(",", -1)) {
-        hops.add(hop.strip());
-      }
+    String joined = String.join(",", lines);
+    boolean cut = joined.length() > MAX_FORWARDED_LENGTH;
+    if (cut) {
+      // keep the right end, where the trusted proxies wrote, without the entry the cut went
+      // through: what is left of it may read as another address
+      joined = joined.substring(joined.length() - MAX_FORWARDED_LENGTH);
+      int comma = joined.indexOf(',');
+      joined = comma < 0 ? "" : joined.substring(comma + 1);
     }
-    byte @Nullable [] leftmost = null;
+    List<String> hops = new ArrayList<>();
+    for (String hop : joined.split(",", -1)) {
+      hops.add(hop.strip());
+    }
+    return Optional.of(new ForwardedHops(hops, cut));
+  }
+
+  /**
+   * The rightmost readable hop that is not a trusted proxy; else, when every readable hop is a
+   * trusted proxy and none was cut off, the leftmost of them; else empty.
+   */
+  private Optional<byte[]> forwardedClient(ForwardedHops forwarded) {
+    List<String> hops = forwarded.hops();
+    byte @Nullable [] leftmostTrusted = null;
     for (int i = hops.size() - 1; i >= 0; i--) {
       Optional<byte[]> hop = IpAddresses.parseWithOptionalPort(hops.get(i));
       if (hop.isEmpty()) {
-        return Optional.empty();
+        continue;
       }
       if (!isTrusted(hop.get())) {
         return hop;
       }
-      leftmost = hop.get();
+      leftmostTrusted = hop.get();
     }
-    return Optional.ofNullable(leftmost);
+    // after a cut, the leftmost trusted hop read is not where the chain began
+    return forwarded.cut() ? Optional.empty() : Optional.ofNullable(leftmostTrusted);
   }
 
   private boolean isTrusted(byte[] address) {

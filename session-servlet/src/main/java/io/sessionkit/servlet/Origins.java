@@ -14,8 +14,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The cross-site check for cookie-authenticated unsafe requests: the browser's {@code Origin} must
- * be the request's own origin or one of the allowed ones.
+ * The cross-site check for requests that a browser may send on its own with credentials:
+ * cookie-authenticated unsafe requests and every refresh. A request passes only when the browser
+ * says it comes from the request's own origin or an allowed one:
+ *
+ * <ul>
+ *   <li>More than one {@code Origin} (or {@code Referer}) header is refused.
+ *   <li>The request's source is its {@code Origin}; without one, the origin of its {@code Referer}
+ *       (older browsers send no {@code Origin} on some same-origin requests). {@code Origin: null}
+ *       (sandboxed frames, {@code data:} and {@code file:} pages, some redirects) and a source that
+ *       is not an http(s) origin are refused.
+ *   <li>{@code Sec-Fetch-Site: cross-site} or {@code same-site}: only a source in the allowed list
+ *       passes. A sibling subdomain ({@code same-site}) can plant cookies and is not trusted by
+ *       default; the own origin cannot honestly come cross-site.
+ *   <li>Otherwise: no source at all passes (curl, server-to-server clients and older browsers send
+ *       neither header); a source passes when it is the request's own origin or an allowed one.
+ * </ul>
  *
  * <p>Origins are compared in a canonical form, {@code scheme://host:port} with the scheme and host
  * in lower case and the port always written, so {@code https://Example.com} and {@code
@@ -74,25 +88,79 @@ final class Origins {
     return !SAFE_METHODS.contains(method);
   }
 
-  /**
-   * Whether the request may go on: it has no {@code Origin} header (non-browser clients and older
-   * browsers send none), or exactly one naming the request's own origin or an allowed one. {@code
-   * Origin: null} (sent from sandboxed and privacy-sensitive contexts) is refused.
-   */
+  /** Whether the request may go on, by the rules in the class description. Never throws. */
   boolean allows(HttpServletRequest request) {
-    Enumeration<String> headers = request.getHeaders("Origin");
-    List<String> values = headers == null ? List.of() : Collections.list(headers);
-    if (values.isEmpty()) {
+    List<String> origins = headers(request, "Origin");
+    if (origins.size() > 1) {
+      return false;
+    }
+    Optional<String> source;
+    if (origins.size() == 1) {
+      source = canonical(origins.get(0).strip());
+      if (source.isEmpty()) {
+        return false; // "null" and anything else that is not an origin
+      }
+    } else {
+      List<String> referers = headers(request, "Referer");
+      if (referers.size() > 1) {
+        return false;
+      }
+      if (referers.size() == 1) {
+        source = refererOrigin(referers.get(0).strip());
+        if (source.isEmpty()) {
+          return false;
+        }
+      } else {
+        source = Optional.empty();
+      }
+    }
+    String site = fetchSite(request);
+    if (site.equals("cross-site") || site.equals("same-site")) {
+      return source.filter(allowed::contains).isPresent();
+    }
+    if (source.isEmpty()) {
       return true;
     }
+    return allowed.contains(source.get()) || own(request).filter(source.get()::equals).isPresent();
+  }
+
+  /** {@code Sec-Fetch-Site} in lower case; empty when absent, {@code cross-site} when repeated. */
+  private static String fetchSite(HttpServletRequest request) {
+    List<String> values = headers(request, "Sec-Fetch-Site");
     if (values.size() > 1) {
-      return false;
+      // a browser sends one; treat a confused request as cross-site
+      return "cross-site";
     }
-    Optional<String> origin = canonical(values.get(0).strip());
-    if (origin.isEmpty()) {
-      return false;
+    return values.isEmpty() ? "" : values.get(0).strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> headers(HttpServletRequest request, String name) {
+    Enumeration<String> headers = request.getHeaders(name);
+    return headers == null ? List.of() : Collections.list(headers);
+  }
+
+  /**
+   * The origin of a {@code Referer} URL ({@code scheme://host[:port]} followed by a path, query,
+   * fragment or nothing), or empty when it is not an absolute http(s) URL. A user-info part is not
+   * an origin and makes the referer unreadable.
+   */
+  static Optional<String> refererOrigin(String referer) {
+    if (referer.length() > 4096) {
+      return Optional.empty();
     }
-    return allowed.contains(origin.get()) || own(request).filter(origin.get()::equals).isPresent();
+    int schemeEnd = referer.indexOf("://");
+    if (schemeEnd < 0) {
+      return Optional.empty();
+    }
+    int end = referer.length();
+    for (int i = schemeEnd + 3; i < referer.length(); i++) {
+      char c = referer.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    return canonical(referer.substring(0, end));
   }
 
   /** The canonical origins allowed besides the request's own. */

@@ -98,7 +98,11 @@ final class Responses {
     unauthorized(response, message.get());
   }
 
-  /** 401 for a refused refresh; the caller clears the cookies. */
+  /**
+   * 401 for a refused refresh; the caller clears the cookies when they carried the token. A token
+   * that names no live session and a wrong secret for a live one get the same message, so that the
+   * answer does not tell whether a session id is live.
+   */
   static void refreshRefused(HttpServletResponse response, Refresh.Status status)
       throws IOException {
     unauthorized(
@@ -106,8 +110,7 @@ final class Responses {
         switch (status) {
           case REUSE_DETECTED ->
               "Refresh token was already used; the session has been ended for safety";
-          case INVALID_TOKEN -> "Invalid refresh token";
-          case SESSION_ENDED -> SESSION_HAS_ENDED;
+          case INVALID_TOKEN, SESSION_ENDED -> "Invalid refresh token";
           case REFRESHED ->
               throw new IllegalArgumentException("a successful refresh is not refused");
         });
@@ -156,6 +159,17 @@ final class Responses {
   /** 413 {@code payload_too_large}. */
   static void payloadTooLarge(HttpServletResponse response, int limit) throws IOException {
     error(response, 413, "payload_too_large", "Request body must be at most " + limit + " bytes");
+  }
+
+  /** 415 {@code unsupported_media_type}, naming the media type expected. */
+  static void unsupportedMediaType(HttpServletResponse response, String expected)
+      throws IOException {
+    response.setHeader("Accept", expected);
+    error(
+        response,
+        HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "Request body must be sent as Content-Type: " + expected);
   }
 
   /**

@@ -39,11 +39,13 @@ import org.slf4j.LoggerFactory;
  *       io.sessionkit.FallbackMode#DENY}. If the token came in the cookie and its session has
  *       ended, both cookies are cleared. On other paths the request continues anonymously.
  *   <li>A request authenticated by the cookie with an unsafe method (anything but GET, HEAD,
- *       OPTIONS and TRACE) whose {@code Origin} header is present and is neither the request's own
- *       origin nor an {@linkplain Builder#allowedOrigins allowed one} gets 403 {@code
- *       {"error":"forbidden","message":"Cross-site request refused"}}; {@code Origin: null} is
- *       refused too, a missing {@code Origin} allowed. Bearer requests are not checked: a browser
- *       never adds that header on its own.
+ *       OPTIONS and TRACE) that does not come from the request's own origin or an {@linkplain
+ *       Builder#allowedOrigins allowed one} gets 403 {@code
+ *       {"error":"forbidden","message":"Cross-site request refused"}}. The source is the {@code
+ *       Origin} header, else the {@code Referer}'s origin; {@code Origin: null} is refused; {@code
+ *       Sec-Fetch-Site: cross-site} or {@code same-site} is refused unless the source is an allowed
+ *       origin; a request with none of these headers (curl, server-to-server) is allowed. Bearer
+ *       requests are not checked: a browser never adds that header on its own.
  * </ol>
  *
  * <p>A CORS preflight ({@code OPTIONS} with {@code Origin} and {@code

@@ -26,6 +26,14 @@ import org.jspecify.annotations.Nullable;
  * Set-Cookie} headers are written here rather than through {@link jakarta.servlet.http.Cookie}, so
  * that every container sends exactly the same attributes.
  *
+ * <p>The refresh cookie can be scoped to the refresh endpoint ({@link
+ * Builder#refreshTokenPath(String)}), so that the browser sends the long-lived token with no other
+ * request and it never appears in other requests' logs or reaches other handlers. The names can
+ * carry the {@code __Host-} and {@code __Secure-} prefixes ({@link Builder#prefixedNames(boolean)}
+ * or a name given with its prefix), which the browser enforces: such a cookie is accepted only from
+ * an HTTPS page with {@code Secure}, and a {@code __Host-} one only with {@code Path=/} and no
+ * {@code Domain}, so that a sibling subdomain or a plain-HTTP page cannot plant or overwrite it.
+ *
  * <p>Reading is tolerant: a cookie whose value is empty, longer than {@value #MAX_VALUE_LENGTH}
  * characters or not plain ASCII token characters counts as absent, and nothing about a malformed
  * {@code Cookie} header makes these methods throw.
@@ -44,22 +52,36 @@ public final class SessionCookies {
   private final boolean secure;
   private final String sameSite;
   private final String path;
+  private final String refreshTokenPath;
   private final @Nullable String domain;
   private final Clock clock;
 
   private SessionCookies(Builder b) {
-    this.accessTokenName = b.accessTokenName;
-    this.refreshTokenName = b.refreshTokenName;
+    this.path = b.path;
+    this.refreshTokenPath = b.refreshTokenPath == null ? b.path : b.refreshTokenPath;
+    this.accessTokenName =
+        b.prefixedNames ? prefix(b.path, b.domain) + b.accessTokenName : b.accessTokenName;
+    this.refreshTokenName =
+        b.prefixedNames
+            ? prefix(refreshTokenPath, b.domain) + b.refreshTokenName
+            : b.refreshTokenName;
     this.secure = b.secure;
     this.sameSite = b.sameSite;
-    this.path = b.path;
     this.domain = b.domain;
     this.clock = b.clock;
   }
 
   /**
+   * The strongest prefix a cookie with this path and domain may carry: {@code __Host-} when it is
+   * host-only at {@code /}, else {@code __Secure-}.
+   */
+  private static String prefix(String path, @Nullable String domain) {
+    return path.equals("/") && domain == null ? "__Host-" : "__Secure-";
+  }
+
+  /**
    * The defaults: {@code access_token} and {@code refresh_token}, {@code Secure}, {@code
-   * SameSite=Lax}, {@code Path=/}, no {@code Domain} (host-only cookies).
+   * SameSite=Lax}, {@code Path=/} for both, no {@code Domain} (host-only cookies).
    */
   public static SessionCookies defaults() {
     return DEFAULTS;
@@ -88,12 +110,14 @@ public final class SessionCookies {
         header(
             accessTokenName,
             checkedValue(accessToken.value(), "access token"),
-            secondsUntil(now, accessToken.expiresAt()));
+            secondsUntil(now, accessToken.expiresAt()),
+            path);
     String refresh =
         header(
             refreshTokenName,
             checkedValue(refreshToken.value(), "refresh token"),
-            secondsUntil(now, refreshToken.expiresAt()));
+            secondsUntil(now, refreshToken.expiresAt()),
+            refreshTokenPath);
     response.addHeader("Set-Cookie", access);
     response.addHeader("Set-Cookie", refresh);
     if (!response.containsHeader("Cache-Control")) {
@@ -104,8 +128,8 @@ public final class SessionCookies {
   /** Removes both cookies from the browser: each is written empty with {@code Max-Age=0}. */
   public void clear(HttpServletResponse response) {
     Objects.requireNonNull(response, "response");
-    response.addHeader("Set-Cookie", header(accessTokenName, "", 0));
-    response.addHeader("Set-Cookie", header(refreshTokenName, "", 0));
+    response.addHeader("Set-Cookie", header(accessTokenName, "", 0, path));
+    response.addHeader("Set-Cookie", header(refreshTokenName, "", 0, refreshTokenPath));
   }
 
   /** The access token the request's cookie carries, if it carries a readable one. */
@@ -138,9 +162,14 @@ public final class SessionCookies {
     return sameSite;
   }
 
-  /** The {@code Path} attribute. */
+  /** The access cookie's {@code Path} attribute. */
   public String path() {
     return path;
+  }
+
+  /** The refresh cookie's {@code Path} attribute; the same as {@link #path()} unless scoped. */
+  public String refreshTokenPath() {
+    return refreshTokenPath;
   }
 
   /** The {@code Domain} attribute, if one is set; empty means host-only cookies. */
@@ -160,16 +189,18 @@ public final class SessionCookies {
         + sameSite
         + ", path="
         + path
+        + ", refreshTokenPath="
+        + refreshTokenPath
         + ", domain="
         + domain
         + "]";
   }
 
-  private String header(String name, String value, long maxAge) {
+  private String header(String name, String value, long maxAge, String cookiePath) {
     StringBuilder header = new StringBuilder(name.length() + value.length() + 96);
     header.append(name).append('=').append(value);
     header.append("; Max-Age=").append(maxAge);
-    header.append("; Path=").append(path);
+    header.append("; Path=").append(cookiePath);
     if (domain != null) {
       header.append("; Domain=").append(domain);
     }
@@ -274,6 +305,8 @@ public final class SessionCookies {
     private boolean secure = true;
     private String sameSite = "Lax";
     private String path = "/";
+    private @Nullable String refreshTokenPath;
+    private boolean prefixedNames;
     private @Nullable String domain;
     private Clock clock = Clock.systemUTC();
 
@@ -323,7 +356,36 @@ public final class SessionCookies {
      * {@code ,}, at most 1024 characters. Default {@code /}.
      */
     public Builder path(String path) {
-      Objects.requireNonNull(path, "path");
+      this.path = cookiePath(path, "path");
+      return this;
+    }
+
+    /**
+     * The refresh cookie's own {@code Path}, to scope it to the refresh endpoint: the endpoint's
+     * full path as the browser requests it, context path included, such as {@code
+     * /api/v1/auth/refresh} (see {@link SessionEndpoints#refreshPath()}). The browser then sends
+     * the refresh token only there. The same rules as {@link #path(String)}. Default: {@link
+     * #path(String) path}, so both cookies go everywhere under it.
+     */
+    public Builder refreshTokenPath(String refreshTokenPath) {
+      this.refreshTokenPath = cookiePath(refreshTokenPath, "refreshTokenPath");
+      return this;
+    }
+
+    /**
+     * Whether the names get the strongest prefix their attributes allow, which the browser
+     * enforces: {@code __Host-} for a cookie at {@code Path=/} without {@code Domain}, else {@code
+     * __Secure-}; with the defaults and a scoped refresh cookie, {@code __Host-access_token} and
+     * {@code __Secure-refresh_token}. Requires {@link #secure(boolean) secure} cookies. Default
+     * false, so that the names are exactly as configured.
+     */
+    public Builder prefixedNames(boolean prefixedNames) {
+      this.prefixedNames = prefixedNames;
+      return this;
+    }
+
+    private static String cookiePath(String path, String setting) {
+      Objects.requireNonNull(path, setting);
       boolean ok = path.startsWith("/") && path.length() <= 1024;
       for (int i = 0; ok && i < path.length(); i++) {
         char c = path.charAt(i);
@@ -331,13 +393,13 @@ public final class SessionCookies {
       }
       if (!ok) {
         throw new IllegalArgumentException(
-            "path must start with '/' and be at most 1024 printable ASCII characters without"
+            setting
+                + " must start with '/' and be at most 1024 printable ASCII characters without"
                 + " spaces, ';' or ',', but was '"
                 + path
                 + "'");
       }
-      this.path = path;
-      return this;
+      return path;
     }
 
     /**
@@ -372,10 +434,29 @@ public final class SessionCookies {
      * The cookie settings.
      *
      * @throws IllegalStateException when {@code SameSite=None} is asked for without {@code Secure}
-     *     (browsers reject such cookies), when both cookies have the same name, or when a name's
-     *     {@code __Host-} or {@code __Secure-} prefix asks for attributes that are not set
+     *     (browsers reject such cookies), when both cookies have the same name, when a name's
+     *     {@code __Host-} or {@code __Secure-} prefix asks for attributes that are not set, or when
+     *     prefixed names are asked for without {@code Secure}
      */
     public SessionCookies build() {
+      if (prefixedNames && !secure) {
+        throw new IllegalStateException(
+            "prefixedNames(true) requires secure(true): browsers accept __Host- and __Secure-"
+                + " cookies only with Secure");
+      }
+      if (prefixedNames
+          && (accessTokenName.startsWith("__Host-")
+              || accessTokenName.startsWith("__Secure-")
+              || refreshTokenName.startsWith("__Host-")
+              || refreshTokenName.startsWith("__Secure-"))) {
+        throw new IllegalStateException(
+            "prefixedNames(true) adds the prefix itself: give the names without __Host- or"
+                + " __Secure-, but they were '"
+                + accessTokenName
+                + "' and '"
+                + refreshTokenName
+                + "'");
+      }
       if (sameSite.equals("None") && !secure) {
         throw new IllegalStateException(
             "sameSite None requires secure(true): browsers reject SameSite=None cookies without"
@@ -387,20 +468,26 @@ public final class SessionCookies {
                 + accessTokenName
                 + "'");
       }
-      for (String name : new String[] {accessTokenName, refreshTokenName}) {
-        if ((name.startsWith("__Secure-") || name.startsWith("__Host-")) && !secure) {
-          throw new IllegalStateException(
-              "cookie name '" + name + "' has a prefix that requires secure(true)");
-        }
-        if (name.startsWith("__Host-") && (domain != null || !path.equals("/"))) {
-          throw new IllegalStateException(
-              "cookie name '"
-                  + name
-                  + "' has the __Host- prefix, which requires path \"/\" and"
-                  + " no domain");
-        }
-      }
+      String refreshPath = refreshTokenPath == null ? path : refreshTokenPath;
+      checkPrefix(accessTokenName, path);
+      checkPrefix(refreshTokenName, refreshPath);
       return new SessionCookies(this);
+    }
+
+    private void checkPrefix(String name, String cookiePath) {
+      if ((name.startsWith("__Secure-") || name.startsWith("__Host-")) && !secure) {
+        throw new IllegalStateException(
+            "cookie name '" + name + "' has a prefix that requires secure(true)");
+      }
+      if (name.startsWith("__Host-") && (domain != null || !cookiePath.equals("/"))) {
+        throw new IllegalStateException(
+            "cookie name '"
+                + name
+                + "' has the __Host- prefix, which requires path \"/\" and"
+                + " no domain, but its path is '"
+                + cookiePath
+                + "'");
+      }
     }
 
     private static String name(String name, String setting) {

@@ -14,6 +14,7 @@ import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.TokenClaims;
 import io.sessionkit.memory.InMemorySessionStore;
 import io.sessionkit.redis.RedisSessionStore;
+import io.sessionkit.internal.AggregatedWarning;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -22,6 +23,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *   <caption>Endpoints</caption>
  *   <tr><th>request</th><th>needs</th><th>success</th></tr>
  *   <tr><td>{@code POST {base}/refresh}</td><td>refresh cookie, or body {@code
- *       {"refresh_token": "..."}}</td><td>200 {@code {"message","session_id",
- *       "access_token_expires_at"}}, both cookies rewritten</td></tr>
+ *       {"refresh_token": "..."}} sent as {@code application/json}</td><td>200 {@code
+ *       {"message","session_id","access_token_expires_at"}}: by cookie, both cookies rewritten; by
+ *       body, the tokens in the body and no cookie touched</td></tr>
  *   <tr><td>{@code POST {base}/logout}</td><td>authenticated</td><td>200 {@code {"message"}},
  *       cookies cleared</td></tr>
  *   <tr><td>{@code POST {base}/logout-all}</td><td>authenticated</td><td>200 {@code
@@ -61,15 +64,21 @@ import org.slf4j.LoggerFactory;
  * needs authentication refuses an unauthenticated request itself (401, or 503 when the store is
  * unreachable in deny mode), even when the filter's path rules let it through as public. Since an
  * expired access token must still reach {@code /refresh}, permit that path in the filter's {@link
- * PathRules} (see {@link #refreshPath()}). A refresh by cookie is subject to the filter's
- * cross-site check, with the filter's allowed origins.
+ * PathRules} (see {@link #refreshPath()}).
  *
- * <p>A refresh whose token came in the body (a non-browser client) also returns the new tokens in
- * the body: {@code access_token}, {@code refresh_token} and {@code refresh_token_expires_at}. A
- * refused refresh (reuse of a rotated token, an unknown token, an ended session) is 401 and clears
- * both cookies. A wrong method on one of these paths is 405 with an {@code Allow} header; a request
- * body over {@value #MAX_BODY_BYTES} bytes is 413; a body that is not a JSON object is 400. Nothing
- * a client sends makes these endpoints answer 500.
+ * <p>Every refresh, however its token comes, passes the filter's cross-site check with the filter's
+ * allowed origins ({@code Origin}, else {@code Referer}, and {@code Sec-Fetch-Site}), or gets 403:
+ * otherwise a page on another site could post a form carrying the attacker's refresh token and log
+ * the victim's browser into the attacker's session (login CSRF). A refresh whose token came in the
+ * body (a non-browser client) must be sent as {@code application/json} (else 415), gets the new
+ * tokens in the body ({@code access_token}, {@code refresh_token} and {@code
+ * refresh_token_expires_at}), and neither sets nor clears a cookie. A refused refresh (reuse of a
+ * rotated token, an unknown token, an ended session) is 401; a token that names no live session and
+ * a wrong secret for a live one get the same message, so the answer does not tell which session ids
+ * exist. Only a refused refresh by cookie clears both cookies. While the store is unreachable, a
+ * refresh this instance cannot check is 503. A wrong method on one of these paths is 405 with an
+ * {@code Allow} header; a request body over {@value #MAX_BODY_BYTES} bytes is 413; a body that is
+ * not a JSON object is 400. Nothing a client sends makes these endpoints answer 500.
  *
  * <p><b>CORS.</b> A preflight ({@code OPTIONS} with {@code Origin} and {@code
  * Access-Control-Request-Method}) to one of these paths passes down the chain untouched, and the
@@ -97,6 +106,14 @@ public final class SessionEndpoints implements Filter {
   private final SessionCookies cookies;
   private final ClientInfoResolver clientInfo;
   private final AtomicBoolean warnedAboutMissingFilter = new AtomicBoolean();
+
+  // one line per period, not per request, and no path: a DELETE's path holds a whole session id
+  private final AggregatedWarning storeUnreachable =
+      new AggregatedWarning(
+          log,
+          Duration.ofSeconds(10),
+          "Session store unreachable: {} session endpoint requests answered 503 since the last"
+              + " report");
 
   private SessionEndpoints(Builder b) {
     this.manager = b.manager;
@@ -166,8 +183,7 @@ public final class SessionEndpoints implements Filter {
           };
       answer.send();
     } catch (SessionStoreUnavailableException ex) {
-      log.warn(
-          "Session store unreachable during {} {}", request.getMethod(), request.getRequestURI());
+      storeUnreachable.record();
       Responses.serviceUnavailable(response);
     }
   }
@@ -218,19 +234,25 @@ public final class SessionEndpoints implements Filter {
     return authenticated;
   }
 
+  /**
+   * A refresh, by cookie or by body. Every refresh passes the cross-site check first, however its
+   * token comes: a page on another site must neither refresh the victim's session nor log the
+   * victim into the attacker's session (login CSRF) with a form whose body carries the attacker's
+   * token. Only a refresh by cookie writes or clears cookies; a refresh by body answers the tokens
+   * in the body and leaves the browser's cookies alone, so a refused one cannot log anyone out.
+   */
   private void refresh(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    Origins origins = RequestCheck.of(request).map(RequestCheck::origins).orElse(Origins.ownOnly());
+    if (!origins.allows(request)) {
+      Responses.discardBody(request);
+      Responses.crossSiteRefused(response);
+      return;
+    }
     Optional<String> fromCookie = cookies.refreshToken(request);
     String token;
     if (fromCookie.isPresent()) {
       Responses.discardBody(request);
-      // the browser sent this cookie on its own: the same cross-site rule as for the access cookie
-      Origins origins =
-          RequestCheck.of(request).map(RequestCheck::origins).orElse(Origins.ownOnly());
-      if (!origins.allows(request)) {
-        Responses.crossSiteRefused(response);
-        return;
-      }
       token = fromCookie.get();
     } else {
       Optional<String> fromBody = refreshTokenFromBody(request, response);
@@ -239,20 +261,24 @@ public final class SessionEndpoints implements Filter {
       }
       token = fromBody.get();
     }
+    boolean byCookie = fromCookie.isPresent();
     Refresh refresh = manager.refresh(token, clientInfo.resolve(request));
     if (!refresh.isRefreshed()) {
-      cookies.clear(response);
+      if (byCookie) {
+        cookies.clear(response);
+      }
       Responses.refreshRefused(response, refresh.status());
       return;
     }
     AccessToken access = refresh.accessToken().orElseThrow();
     RefreshToken rotated = refresh.refreshToken().orElseThrow();
-    cookies.write(response, access, rotated);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("message", "Token refreshed");
     body.put("session_id", refresh.session().orElseThrow().id());
     body.put("access_token_expires_at", access.expiresAt().toString());
-    if (fromCookie.isEmpty()) {
+    if (byCookie) {
+      cookies.write(response, access, rotated);
+    } else {
       // a client that sent the token in the body keeps its tokens itself
       body.put("access_token", access.value());
       body.put("refresh_token", rotated.value());
@@ -261,7 +287,12 @@ public final class SessionEndpoints implements Filter {
     Responses.ok(response, body);
   }
 
-  /** The refresh token from a JSON body, or empty after answering 400, 401 or 413. */
+  /**
+   * The refresh token from a JSON body, or empty after answering 400, 401, 413 or 415. A body must
+   * be sent as {@code application/json}: a cross-site HTML form can only send {@code text/plain},
+   * {@code multipart/form-data} or {@code application/x-www-form-urlencoded}, and a script on
+   * another origin needs a CORS preflight to send JSON.
+   */
   private static Optional<String> refreshTokenFromBody(
       HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (request.getContentLengthLong() > MAX_BODY_BYTES) {
@@ -287,6 +318,10 @@ public final class SessionEndpoints implements Filter {
       Responses.unauthorized(response, "Refresh token required");
       return Optional.empty();
     }
+    if (!isJson(request.getContentType())) {
+      Responses.unsupportedMediaType(response, "application/json");
+      return Optional.empty();
+    }
     Optional<JsonNode> json = Json.readObject(body);
     if (json.isEmpty()) {
       Responses.badRequest(
@@ -303,6 +338,16 @@ public final class SessionEndpoints implements Filter {
       return Optional.empty();
     }
     return Optional.of(token.textValue());
+  }
+
+  /** Whether the media type is {@code application/json}, with or without parameters. */
+  static boolean isJson(@Nullable String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.strip().equalsIgnoreCase("application/json");
   }
 
   private static boolean isBlank(byte[] body) {

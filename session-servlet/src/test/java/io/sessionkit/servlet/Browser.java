@@ -10,6 +10,8 @@ final class Browser extends CookieClient {
 
   Browser(TestApp app) {
     super(app.port());
+    // as the page's scripts send their bodies; a test sends another type by naming it
+    bodyType("application/json");
   }
 
   /** The answer to a login: the session id and both tokens. */

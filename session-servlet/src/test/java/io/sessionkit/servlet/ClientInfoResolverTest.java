@@ -75,7 +75,7 @@ class ClientInfoResolverTest {
         "garbage",
         "",
         " , ",
-        "198.51.100.1, unknown",
+        "unknown",
         "256.1.1.1",
         "1.2.3",
         "01.2.3.4",
@@ -86,8 +86,17 @@ class ClientInfoResolverTest {
         "fe80::1%eth0",
         "1.2.3.4 5.6.7.8"
       })
-  void unreadableForwardedForFallsBackToThePeer(String forwardedFor) {
-    assertThat(ip(trusting, "10.0.0.1", forwardedFor)).as(forwardedFor).isEqualTo("10.0.0.1");
+  void unreadableForwardedForFromATrustedProxyIsAnUnknownClientNeverTheProxy(String forwardedFor) {
+    // issue 9, finding 6: the proxy's own address would put every client behind it in one bucket
+    assertThat(ip(trusting, "10.0.0.1", forwardedFor)).as(forwardedFor).isEmpty();
+  }
+
+  @Test
+  void unreadableEntriesArePassedOverToTheRightmostReadableUntrustedHop() {
+    assertThat(ip(trusting, "10.0.0.1", "198.51.100.1, unknown")).isEqualTo("198.51.100.1");
+    assertThat(ip(trusting, "10.0.0.1", "198.51.100.1, garbage, 10.0.0.2"))
+        .isEqualTo("198.51.100.1");
+    assertThat(ip(trusting, "10.0.0.1", "<script>, 10.0.0.2")).isEqualTo("10.0.0.2");
   }
 
   @Test
@@ -96,11 +105,36 @@ class ClientInfoResolverTest {
   }
 
   @Test
-  void oversizedForwardedForFallsBackToThePeer() {
+  void oversizedForwardedForIsReadFromTheRightWhereTheProxyWrote() {
+    // issue 9, finding 6: a client pads the header at the left; the proxy appends what it saw
+    String padding = "1.1.1.1, ".repeat(1000) + "x".repeat(5000) + ", ";
+    assertThat(ip(trusting, "10.0.0.1", padding + "203.0.113.5")).isEqualTo("203.0.113.5");
+    assertThat(ip(trusting, "10.0.0.1", padding + "203.0.113.5, 10.0.0.7"))
+        .isEqualTo("203.0.113.5");
+    assertThat(ip(trusting, "10.0.0.1", padding, "203.0.113.5")).isEqualTo("203.0.113.5");
+  }
+
+  @Test
+  void theEntryThatTheLengthLimitCutsThroughIsNeverRead() {
+    // the limit keeps the rightmost 2048 characters; cut there, "198.51.100.123" would read as
+    // "8.51.100.123" or "98.51.100.123", an address nobody sent
+    String trustedHops = "10.0.0.2" + ", 10.0.0.2".repeat(202);
+    for (int kept = 1; kept <= 14; kept++) {
+      // the entries after the address take up all but `kept` of the 2048 characters read
+      String tail = "," + " ".repeat(19 - kept) + trustedHops;
+      assertThat(tail).hasSize(ClientInfoResolver.MAX_FORWARDED_LENGTH - kept);
+      String header = "1".repeat(100) + ", 198.51.100.123" + tail;
+
+      assertThat(ip(trusting, "10.0.0.1", header)).as("%d characters kept", kept).isEmpty();
+    }
+  }
+
+  @Test
+  void oversizedListOfTrustedHopsIsAnUnknownClientNeverAProxy() {
     String[] hops = new String[300];
     Arrays.fill(hops, "10.0.0.2");
     hops[0] = "203.0.113.5";
-    assertThat(ip(trusting, "10.0.0.1", String.join(", ", hops))).isEqualTo("10.0.0.1");
+    assertThat(ip(trusting, "10.0.0.1", String.join(", ", hops))).isEmpty();
   }
 
   @Test

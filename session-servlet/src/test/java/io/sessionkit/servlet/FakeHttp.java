@@ -17,7 +17,10 @@ final class FakeHttp {
 
   private FakeHttp() {}
 
-  /** A request from {@code remoteAddr} with headers given as name, value pairs. */
+  /**
+   * A request from {@code remoteAddr} with headers given as name, value pairs, addressed to {@code
+   * https://app.example} (port 443).
+   */
   static HttpServletRequest request(String remoteAddr, String... headers) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (int i = 0; i < headers.length; i += 2) {
@@ -30,6 +33,9 @@ final class FakeHttp {
             (proxy, method, args) ->
                 switch (method.getName()) {
                   case "getRemoteAddr" -> remoteAddr;
+                  case "getScheme" -> "https";
+                  case "getServerName" -> "app.example";
+                  case "getServerPort" -> 443;
                   case "getHeader" -> {
                     List<String> values = map.get(((String) args[0]).toLowerCase());
                     yield values == null ? null : values.get(0);

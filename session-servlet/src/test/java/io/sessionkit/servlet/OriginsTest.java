@@ -76,6 +76,97 @@ class OriginsTest {
     }
   }
 
+  private static final Origins OWN_ONLY = Origins.ownOnly();
+  private static final Origins ALLOWING_SIBLING =
+      Origins.allowing(List.of("https://www.app.example"));
+
+  private static boolean allows(Origins origins, String... headers) {
+    return origins.allows(FakeHttp.request("203.0.113.9", headers));
+  }
+
+  @Test
+  void ownOriginAndAllowedOriginsPass() {
+    assertThat(allows(OWN_ONLY, "Origin", "https://app.example")).isTrue();
+    assertThat(allows(OWN_ONLY, "Origin", "https://APP.example:443")).isTrue();
+    assertThat(allows(OWN_ONLY, "Origin", "https://app.example", "Sec-Fetch-Site", "same-origin"))
+        .isTrue();
+    assertThat(allows(ALLOWING_SIBLING, "Origin", "https://www.app.example")).isTrue();
+    assertThat(allows(OWN_ONLY, "Origin", "https://www.app.example")).isFalse();
+    assertThat(allows(OWN_ONLY, "Origin", "http://app.example")).isFalse();
+    assertThat(allows(OWN_ONLY, "Origin", "https://evil.example")).isFalse();
+  }
+
+  @Test
+  void nullOrUnreadableOrRepeatedOriginIsRefused() {
+    assertThat(allows(OWN_ONLY, "Origin", "null")).isFalse();
+    assertThat(allows(OWN_ONLY, "Origin", "https://app.example/path")).isFalse();
+    assertThat(allows(OWN_ONLY, "Origin", "https://app.example", "Origin", "https://app.example"))
+        .isFalse();
+  }
+
+  @Test
+  void requestWithoutOriginRefererOrFetchMetadataPasses() {
+    // curl and server-to-server clients send none of them
+    assertThat(allows(OWN_ONLY)).isTrue();
+    assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "same-origin")).isTrue();
+    assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "none")).isTrue();
+  }
+
+  @Test
+  void crossSiteFetchMetadataIsRefusedWithoutOrigin() {
+    // issue 9, finding 6: a cookie-authenticated unsafe request with no Origin passed this
+    assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "cross-site")).isFalse();
+    assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "Cross-Site")).isFalse();
+    assertThat(allows(ALLOWING_SIBLING, "Sec-Fetch-Site", "cross-site")).isFalse();
+  }
+
+  @Test
+  void sameSiteIsRefusedUnlessItsOriginIsAllowed() {
+    assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "same-site")).isFalse();
+    assertThat(allows(OWN_ONLY, "Origin", "https://www.app.example", "Sec-Fetch-Site", "same-site"))
+        .isFalse();
+    assertThat(
+            allows(
+                ALLOWING_SIBLING,
+                "Origin",
+                "https://www.app.example",
+                "Sec-Fetch-Site",
+                "same-site"))
+        .isTrue();
+    // the own origin is never honestly same-site or cross-site
+    assertThat(allows(OWN_ONLY, "Origin", "https://app.example", "Sec-Fetch-Site", "cross-site"))
+        .isFalse();
+    assertThat(
+            allows(
+                OWN_ONLY,
+                "Origin",
+                "https://app.example",
+                "Sec-Fetch-Site",
+                "same-site",
+                "Sec-Fetch-Site",
+                "same-origin"))
+        .isFalse();
+  }
+
+  @Test
+  void withoutOriginTheRefererMustBeOwnOrAllowed() {
+    assertThat(allows(OWN_ONLY, "Referer", "https://app.example/devices?x=1#top")).isTrue();
+    assertThat(allows(OWN_ONLY, "Referer", "https://app.example")).isTrue();
+    assertThat(allows(ALLOWING_SIBLING, "Referer", "https://www.app.example/")).isTrue();
+    assertThat(allows(OWN_ONLY, "Referer", "https://evil.example/app.example")).isFalse();
+    assertThat(allows(OWN_ONLY, "Referer", "https://app.example.evil.example/")).isFalse();
+    assertThat(allows(OWN_ONLY, "Referer", "https://app.example@evil.example/")).isFalse();
+    assertThat(allows(OWN_ONLY, "Referer", "android-app://com.example/")).isFalse();
+    assertThat(allows(OWN_ONLY, "Referer", "/relative")).isFalse();
+    assertThat(
+            allows(OWN_ONLY, "Referer", "https://app.example/", "Referer", "https://app.example/"))
+        .isFalse();
+    // Origin, when present, is what counts
+    assertThat(
+            allows(OWN_ONLY, "Origin", "https://evil.example", "Referer", "https://app.example/"))
+        .isFalse();
+  }
+
   private static SessionManager manager() {
     return SessionManager.builder()
         .store(InMemorySessionStore.create())

@@ -204,6 +204,75 @@ class SessionCookiesTest {
         .isEqualTo("__Host-at");
   }
 
+  @Test
+  void refreshCookieScopedToTheRefreshPathIsWrittenAndClearedThere() {
+    SessionCookies cookies =
+        SessionCookies.builder().clock(clock).refreshTokenPath("/api/v1/auth/refresh").build();
+    FakeHttp.Response written = new FakeHttp.Response();
+    FakeHttp.Response cleared = new FakeHttp.Response();
+
+    cookies.write(written.proxy, access(NOW.plusSeconds(900)), refresh(NOW.plusSeconds(3600)));
+    cookies.clear(cleared.proxy);
+
+    assertThat(cookies.refreshTokenPath()).isEqualTo("/api/v1/auth/refresh");
+    assertThat(written.all("Set-Cookie"))
+        .containsExactly(
+            "access_token=eyJ.eyJ.sig; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Lax",
+            "refresh_token=sid.secret; Max-Age=3600; Path=/api/v1/auth/refresh; Secure; HttpOnly;"
+                + " SameSite=Lax");
+    assertThat(cleared.all("Set-Cookie"))
+        .containsExactly(
+            "access_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax",
+            "refresh_token=; Max-Age=0; Path=/api/v1/auth/refresh; Secure; HttpOnly;"
+                + " SameSite=Lax");
+    assertThat(SessionCookies.defaults().refreshTokenPath()).isEqualTo("/");
+  }
+
+  @Test
+  void prefixedNamesGetTheStrongestPrefixTheirAttributesAllow() {
+    SessionCookies scoped =
+        SessionCookies.builder().prefixedNames(true).refreshTokenPath("/auth/refresh").build();
+    SessionCookies root = SessionCookies.builder().prefixedNames(true).build();
+    SessionCookies shared =
+        SessionCookies.builder().prefixedNames(true).domain("example.com").build();
+
+    assertThat(scoped.accessTokenName()).isEqualTo("__Host-access_token");
+    assertThat(scoped.refreshTokenName()).isEqualTo("__Secure-refresh_token");
+    assertThat(root.refreshTokenName()).isEqualTo("__Host-refresh_token");
+    assertThat(shared.accessTokenName()).isEqualTo("__Secure-access_token");
+    assertThat(shared.refreshTokenName()).isEqualTo("__Secure-refresh_token");
+  }
+
+  @Test
+  void prefixedNamesNeedSecureCookiesAndUnprefixedNames() {
+    assertThatThrownBy(() -> SessionCookies.builder().prefixedNames(true).secure(false).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("secure(true)");
+    assertThatThrownBy(
+            () ->
+                SessionCookies.builder()
+                    .prefixedNames(true)
+                    .accessTokenName("__Host-access_token")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'__Host-access_token'");
+  }
+
+  @Test
+  void hostPrefixOnAScopedRefreshCookieIsRefused() {
+    assertThatThrownBy(
+            () ->
+                SessionCookies.builder()
+                    .refreshTokenName("__Host-rt")
+                    .refreshTokenPath("/auth/refresh")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'/auth/refresh'");
+    assertThatThrownBy(() -> SessionCookies.builder().refreshTokenPath("auth/refresh"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refreshTokenPath must");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "app", "/a;b", "/a b", "/a,b", "/caf\u00e9", "/a\nb"})
   void pathMustBeAnAbsolutePlainPath(String path) {

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.testing.CookieClient.Reply;
+import io.sessionkit.testing.RawHttp;
 import io.sessionkit.testing.RedisExtension;
 import io.sessionkit.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,7 +253,7 @@ class SessionEndpointsIT {
   }
 
   @Test
-  void refreshOfAnEndedSessionIsUnauthorized() {
+  void refreshOfAnEndedSessionIsUnauthorizedLikeAnUnknownToken() {
     Browser browser = new Browser(app);
     browser.login(newUser());
     String refresh = browser.cookie("refresh_token").orElseThrow();
@@ -260,7 +264,150 @@ class SessionEndpointsIT {
     Reply response = again.post("/api/v1/auth/refresh", "");
 
     assertError(response, 401, "unauthorized");
-    assertThat(json(response).get("message").asText()).isEqualTo("Session has ended");
+    assertThat(json(response).get("message").asText()).isEqualTo("Invalid refresh token");
+  }
+
+  @Test
+  void refreshByBodySetsAndClearsNoCookie() {
+    Browser.LoginResult login = new Browser(app).login(newUser());
+
+    RawHttp.Answer refreshed = rawRefresh(app.origin(), "application/json", login.refreshToken());
+
+    assertThat(refreshed.status()).isEqualTo(200);
+    assertThat(refreshed.header("Set-Cookie")).isEmpty();
+    assertThat(refreshed.body()).contains("\"access_token\"", "\"refresh_token\"");
+  }
+
+  @Test
+  void crossSiteTextPlainFormCannotLogTheVictimIntoTheAttackersSession() {
+    // issue 9, finding 3: <form method=POST enctype=text/plain action=.../refresh> on another
+    // site, whose body carries the attacker's refresh token, got 200 and the attacker's cookies
+    Browser.LoginResult attacker = new Browser(app).login(newUser());
+
+    for (String[] browser :
+        List.of(
+            new String[] {"https://evil.example", "cross-site"},
+            new String[] {"null", "cross-site"},
+            new String[] {"https://evil.example", null},
+            new String[] {null, "cross-site"})) {
+      RawHttp.Answer answer =
+          rawRefresh(browser[0], browser[1], "text/plain", attacker.refreshToken());
+      assertThat(answer.status()).as(String.join(" ", Arrays.asList(browser))).isEqualTo(403);
+      assertThat(answer.header("Set-Cookie")).isEmpty();
+    }
+    // a browser that sends neither Origin nor Sec-Fetch-Site still cannot send JSON cross-site
+    RawHttp.Answer old = rawRefresh(null, null, "text/plain", attacker.refreshToken());
+    assertThat(old.status()).isEqualTo(415);
+    assertThat(old.header("Set-Cookie")).isEmpty();
+    // none of these rotated the attacker's token: it still refreshes once
+    assertThat(rawRefresh(app.origin(), "application/json", attacker.refreshToken()).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void junkTokenInABodyRefreshNeverClearsTheVictimsCookies() {
+    // issue 9, finding 3: a refused refresh cleared both cookies, whatever carried the token
+    for (String origin : Arrays.asList(app.origin(), "https://evil.example", null)) {
+      RawHttp.Answer answer = rawRefresh(origin, "application/json", "junk");
+      assertThat(answer.status()).as(String.valueOf(origin)).isIn(401, 403);
+      assertThat(answer.header("Set-Cookie")).as(String.valueOf(origin)).isEmpty();
+    }
+  }
+
+  @Test
+  void refreshByBodyMustBeSentAsJson() {
+    Browser.LoginResult login = new Browser(app).login(newUser());
+    String body = "{\"refresh_token\":\"" + login.refreshToken() + "\"}";
+
+    for (String type :
+        List.of(
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonp")) {
+      Reply response = new Browser(app).post("/api/v1/auth/refresh", body, "Content-Type", type);
+      assertError(response, 415, "unsupported_media_type");
+      assertThat(response.header("Accept")).hasValue("application/json");
+    }
+    Reply json =
+        new Browser(app)
+            .post("/api/v1/auth/refresh", body, "Content-Type", "Application/JSON; charset=utf-8");
+    assertThat(json.status()).isEqualTo(200);
+  }
+
+  @Test
+  void refreshByCookieFromAnotherSiteIsRefusedWithoutOriginToo() {
+    Browser browser = new Browser(app);
+    browser.login(newUser());
+
+    assertThat(browser.post("/api/v1/auth/refresh", "", "Sec-Fetch-Site", "cross-site").status())
+        .isEqualTo(403);
+    assertThat(
+            browser
+                .post("/api/v1/auth/refresh", "", "Referer", "https://evil.example/page")
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            browser.post("/api/v1/auth/refresh", "", "Referer", app.origin() + "/devices").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void wrongSecretForALiveSessionAndAnUnknownSessionGetTheSameAnswer() {
+    // issue 9, finding 6: "Invalid refresh token" vs "Session has ended" told live ids apart
+    Browser.LoginResult victim = new Browser(app).login(newUser());
+    String madeUpSecret = "A".repeat(43);
+
+    Reply live =
+        new Browser(app)
+            .post(
+                "/api/v1/auth/refresh",
+                "{\"refresh_token\":\"" + victim.sessionId() + "." + madeUpSecret + "\"}");
+    Reply unknown =
+        new Browser(app)
+            .post(
+                "/api/v1/auth/refresh",
+                "{\"refresh_token\":\""
+                    + "B".repeat(victim.sessionId().length())
+                    + "."
+                    + madeUpSecret
+                    + "\"}");
+
+    assertError(live, 401, "unauthorized");
+    assertThat(live.status()).isEqualTo(unknown.status());
+    assertThat(live.body()).isEqualTo(unknown.body());
+    // and the victim's session is untouched
+    assertThat(
+            new Browser(app)
+                .get("/api/me", "Authorization", "Bearer " + victim.accessToken())
+                .status())
+        .isEqualTo(200);
+  }
+
+  private static RawHttp.Answer rawRefresh(
+      @Nullable String origin, String contentType, String token) {
+    return rawRefresh(origin, null, contentType, token);
+  }
+
+  /** A refresh as a browser sends it, without cookies; a null header is left out. */
+  private static RawHttp.Answer rawRefresh(
+      @Nullable String origin, @Nullable String fetchSite, String contentType, String token) {
+    byte[] body = ("{\"refresh_token\":\"" + token + "\"}").getBytes(StandardCharsets.US_ASCII);
+    StringBuilder head =
+        new StringBuilder("POST /api/v1/auth/refresh HTTP/1.1\r\nHost: 127.0.0.1:")
+            .append(app.port())
+            .append("\r\nContent-Type: ")
+            .append(contentType)
+            .append("\r\nContent-Length: ")
+            .append(body.length)
+            .append("\r\n");
+    if (origin != null) {
+      head.append("Origin: ").append(origin).append("\r\n");
+    }
+    if (fetchSite != null) {
+      head.append("Sec-Fetch-Site: ").append(fetchSite).append("\r\nSec-Fetch-Mode: navigate\r\n");
+    }
+    return RawHttp.send(app.port(), head.toString().getBytes(StandardCharsets.US_ASCII), body);
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionkit.FallbackMode;
+import io.sessionkit.testing.Await;
 import io.sessionkit.testing.CookieClient.Reply;
 import io.sessionkit.testing.RedisServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,41 @@ class StoreOutageIT {
     assertThat(response.status()).isEqualTo(503);
     assertThat(json(response).get("error").asText()).isEqualTo("service_unavailable");
     assertThat(json(response).get("message").asText()).isNotBlank();
+    assertThat(response.header("Retry-After")).hasValue("5");
+  }
+
+  @Test
+  void aSessionIdAloneNeverRefreshesDuringAnOutage() throws Exception {
+    // issue 9, finding 1 over HTTP: during an outage, "<session id>.<any 43 characters>" rotated
+    // the victim's session and handed out working tokens
+    try (RedisServer redis = RedisServer.startLocal();
+        TestApp issuer = TestApp.start(redis.uri(), o -> o.fallbackMode = FallbackMode.JWT_ONLY);
+        TestApp other = TestApp.start(redis.uri(), o -> o.fallbackMode = FallbackMode.JWT_ONLY)) {
+      Browser.LoginResult victim = new Browser(issuer).login("outage-takeover");
+      String forged = "{\"refresh_token\":\"" + victim.sessionId() + "." + "A".repeat(43) + "\"}";
+
+      redis.pause();
+      try {
+        // the issuing instance checks the secret as exactly as Redis would; another cannot
+        Reply atTheIssuer = new Browser(issuer).post("/api/v1/auth/refresh", forged);
+        Reply elsewhere = new Browser(other).post("/api/v1/auth/refresh", forged);
+
+        assertThat(atTheIssuer.status()).isEqualTo(401);
+        assertThat(json(atTheIssuer).get("message").asText()).isEqualTo("Invalid refresh token");
+        assertUnavailable(elsewhere);
+      } finally {
+        redis.resume();
+      }
+      // nothing rotated or revoked: the victim's own refresh token still works
+      String own = "{\"refresh_token\":\"" + victim.refreshToken() + "\"}";
+      Reply refreshed =
+          Await.atMost(Duration.ofSeconds(10))
+              .until(
+                  "the victim's refresh once Redis answers",
+                  () -> new Browser(issuer).post("/api/v1/auth/refresh", own),
+                  reply -> reply.status() != 503);
+      assertThat(refreshed.status()).isEqualTo(200);
+    }
   }
 
   @Test

@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures sessionkit from {@link SessionKitProperties} ({@code sessionkit.*}); off with
@@ -167,8 +168,11 @@ public final class SessionKitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SessionCookies sessionKitCookies(
-        SessionKitProperties properties, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
-      return SessionKitBuilders.cookies(properties, clock);
+        SessionKitProperties properties,
+        @Qualifier(CLOCK_BEAN_NAME) Clock clock,
+        Environment environment) {
+      return SessionKitBuilders.cookies(
+          properties, clock, environment.getProperty("server.servlet.context-path", ""));
     }
 
     @Bean

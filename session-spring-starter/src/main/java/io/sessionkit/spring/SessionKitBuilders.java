@@ -16,6 +16,7 @@ import io.sessionkit.servlet.PathRules;
 import io.sessionkit.servlet.SessionAuthenticationFilter;
 import io.sessionkit.servlet.SessionCookies;
 import io.sessionkit.servlet.SessionEndpoints;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,9 +57,25 @@ final class SessionKitBuilders {
           "sessionkit.jwt.clock-skew",
           "clockSkew",
           "set the largest clock difference expected between machines in whole seconds, at most"
-              + " 24h, e.g. 30s");
+              + " 5m, e.g. 30s");
   static final Setting ISSUER =
       new Setting("sessionkit.jwt.issuer", "issuer", "set the issuer URL, or leave it unset");
+  static final Setting AUDIENCE =
+      new Setting(
+          "sessionkit.jwt.audience",
+          "audience",
+          "set the audience the tokens are for, such as the API's URL, or leave it unset");
+  static final Setting USER_TAG_SECRET =
+      new Setting(
+          "sessionkit.redis.user-tag-secret",
+          "userTagSecret",
+          "use a random secret of 32+ bytes, e.g. the output of `openssl rand -base64 48`, the"
+              + " same on every instance, or leave it unset");
+  static final Setting REFRESH_TOKEN_PATH =
+      new Setting(
+          "sessionkit.cookie.refresh-token-path",
+          "refreshTokenPath",
+          "use the refresh endpoint's full path, such as /api/v1/auth/refresh, or leave it unset");
   static final Setting SESSION_LIFETIME =
       new Setting("sessionkit.session-lifetime", "sessionLifetime", POSITIVE + "7d");
   static final Setting IDLE_TIMEOUT =
@@ -171,6 +188,10 @@ final class SessionKitBuilders {
     String issuer = text(jwt.getIssuer());
     if (issuer != null) {
       ISSUER.apply(() -> builder.issuer(issuer));
+    }
+    String audience = text(jwt.getAudience());
+    if (audience != null) {
+      AUDIENCE.apply(() -> builder.audience(audience));
     }
     return builder.build();
   }
@@ -295,6 +316,12 @@ final class SessionKitBuilders {
     CONNECT_TIMEOUT.apply(() -> builder.connectTimeout(redis.getConnectTimeout()));
     FAILURE_THRESHOLD.apply(() -> builder.failureThreshold(redis.getFailureThreshold()));
     PROBE_INTERVAL.apply(() -> builder.probeInterval(redis.getProbeInterval()));
+    String userTagSecret = text(redis.getUserTagSecret());
+    if (userTagSecret != null) {
+      // its messages name the setting and the rule, never the secret
+      USER_TAG_SECRET.apply(
+          () -> builder.userTagSecret(userTagSecret.getBytes(StandardCharsets.UTF_8)));
+    }
     SessionKitProperties.NearCache nearCache = properties.getNearCache();
     if (nearCache.isEnabled()) {
       Setting.apply(
@@ -305,8 +332,12 @@ final class SessionKitBuilders {
     return builder.build();
   }
 
-  /** The cookie settings from {@code sessionkit.cookie.*}. */
-  static SessionCookies cookies(SessionKitProperties properties, Clock clock) {
+  /**
+   * The cookie settings from {@code sessionkit.cookie.*}; unless {@code refresh-token-path} is set,
+   * the refresh cookie is scoped to the refresh endpoint under {@code contextPath} while the
+   * endpoints are on.
+   */
+  static SessionCookies cookies(SessionKitProperties properties, Clock clock, String contextPath) {
     SessionKitProperties.Cookie cookie = properties.getCookie();
     SessionCookies.Builder builder = SessionCookies.builder().clock(clock);
     new Setting(
@@ -324,6 +355,23 @@ final class SessionKitBuilders {
         .apply(() -> builder.sameSite(strip(cookie.getSameSite())));
     new Setting("sessionkit.cookie.path", "path", "use a path starting with /, such as /")
         .apply(() -> builder.path(strip(cookie.getPath())));
+    String refreshTokenPath = text(cookie.getRefreshTokenPath());
+    String basePath = strip(properties.getEndpoints().getBasePath());
+    // an invalid base path is reported as such when the endpoints are built
+    if (refreshTokenPath == null
+        && properties.getEndpoints().isEnabled()
+        && basePath.startsWith("/")) {
+      String context = strip(contextPath);
+      refreshTokenPath =
+          (context.endsWith("/") ? context.substring(0, context.length() - 1) : context)
+              + basePath
+              + "/refresh";
+    }
+    if (refreshTokenPath != null) {
+      String scoped = refreshTokenPath;
+      REFRESH_TOKEN_PATH.apply(() -> builder.refreshTokenPath(scoped));
+    }
+    builder.prefixedNames(cookie.isPrefixedNames());
     String domain = text(cookie.getDomain());
     if (domain != null) {
       new Setting(
@@ -337,8 +385,8 @@ final class SessionKitBuilders {
             "sessionkit.cookie",
             "SessionCookies",
             "SameSite=None needs sessionkit.cookie.secure=true, the two cookie names must differ,"
-                + " and __Host-/__Secure- names need secure=true (and path=/ without a domain for"
-                + " __Host-)")
+                + " and __Host-/__Secure- names and prefixed-names=true need secure=true (and"
+                + " path=/ without a domain for __Host-; prefixed-names adds the prefix itself)")
         .apply(builder::build);
   }
 

@@ -260,8 +260,14 @@ public class SessionKitProperties {
     private @Nullable String issuer;
 
     /**
-     * How long after its expiry a token is still accepted, in whole seconds (at most 24h); a plain
-     * number is seconds.
+     * Audience written into each token as aud and required on verification, such as the API's URL,
+     * so that a token minted for another service under a shared key is refused. Unset: none.
+     */
+    private @Nullable String audience;
+
+    /**
+     * How long after its expiry a token is still accepted, and how far in the future its iat may
+     * be, in whole seconds (at most 5m); a plain number is seconds.
      */
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration clockSkew = Duration.ofSeconds(30);
@@ -298,6 +304,14 @@ public class SessionKitProperties {
       this.issuer = issuer;
     }
 
+    public @Nullable String getAudience() {
+      return audience;
+    }
+
+    public void setAudience(@Nullable String audience) {
+      this.audience = audience;
+    }
+
     public Duration getClockSkew() {
       return clockSkew;
     }
@@ -316,6 +330,8 @@ public class SessionKitProperties {
           + previousKeys
           + ", issuer="
           + issuer
+          + ", audience="
+          + audience
           + ", clockSkew="
           + clockSkew
           + "]";
@@ -362,8 +378,24 @@ public class SessionKitProperties {
     /** The SameSite attribute: Strict, Lax or None (None needs secure=true). */
     private String sameSite = "Lax";
 
-    /** The cookies' Path attribute. */
+    /** The cookies' Path attribute (the refresh cookie's too, unless refresh-token-path is set). */
     private String path = "/";
+
+    /**
+     * The refresh cookie's own Path, so that the browser sends the long-lived refresh token to the
+     * refresh endpoint only: the endpoint's full path, context path included. Unset: while the
+     * session endpoints are on, server.servlet.context-path + sessionkit.endpoints.base-path +
+     * "/refresh" (such as /api/v1/auth/refresh); otherwise the path above.
+     */
+    private @Nullable String refreshTokenPath;
+
+    /**
+     * Whether the cookie names get the strongest prefix their attributes allow, which browsers
+     * enforce so that a sibling subdomain or a plain-HTTP page cannot plant or overwrite them:
+     * __Host- for a cookie at path / without a domain, else __Secure- (by default
+     * __Host-access_token and __Secure-refresh_token). Needs secure=true.
+     */
+    private boolean prefixedNames = false;
 
     /** The cookies' Domain attribute. Unset: host-only cookies. */
     private @Nullable String domain;
@@ -396,6 +428,22 @@ public class SessionKitProperties {
 
     public void setPath(String path) {
       this.path = path;
+    }
+
+    public @Nullable String getRefreshTokenPath() {
+      return refreshTokenPath;
+    }
+
+    public void setRefreshTokenPath(@Nullable String refreshTokenPath) {
+      this.refreshTokenPath = refreshTokenPath;
+    }
+
+    public boolean isPrefixedNames() {
+      return prefixedNames;
+    }
+
+    public void setPrefixedNames(boolean prefixedNames) {
+      this.prefixedNames = prefixedNames;
     }
 
     public @Nullable String getDomain() {
@@ -671,6 +719,14 @@ public class SessionKitProperties {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration probeInterval = Duration.ofMillis(500);
 
+    /**
+     * Secret (at least 32 bytes in UTF-8) under which each session id's user tag is an HMAC of the
+     * user id, so that session ids neither link one user's sessions nor confirm a guessed user id.
+     * The same on every instance, and never changed while sessions live (that orphans them). Unset:
+     * an unkeyed tag (see docs/SECURITY.md).
+     */
+    private @Nullable String userTagSecret;
+
     public @Nullable String getUrl() {
       return url;
     }
@@ -711,6 +767,14 @@ public class SessionKitProperties {
       this.probeInterval = probeInterval;
     }
 
+    public @Nullable String getUserTagSecret() {
+      return userTagSecret;
+    }
+
+    public void setUserTagSecret(@Nullable String userTagSecret) {
+      this.userTagSecret = userTagSecret;
+    }
+
     @Override
     public String toString() {
       return "Redis[url="
@@ -723,6 +787,8 @@ public class SessionKitProperties {
           + failureThreshold
           + ", probeInterval="
           + probeInterval
+          + ", userTagSecret="
+          + (userTagSecret == null ? "(unset)" : "(hidden)")
           + "]";
     }
   }

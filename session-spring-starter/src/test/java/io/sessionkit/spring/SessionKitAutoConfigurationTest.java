@@ -21,6 +21,7 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.TokenService;
 import io.sessionkit.TokenVerification;
+import io.sessionkit.internal.UserTags;
 import io.sessionkit.jwt.JwtTokenService;
 import io.sessionkit.jwt.SigningKey;
 import io.sessionkit.memory.InMemoryActivityLog;
@@ -34,6 +35,7 @@ import io.sessionkit.servlet.SessionCookies;
 import io.sessionkit.testing.Await;
 import io.sessionkit.testing.MutableClock;
 import io.sessionkit.testing.OutageStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -796,6 +798,126 @@ class SessionKitAutoConfigurationTest {
                       .build();
               assertThat(otherIssuer.verify(token.value()).isValid()).isFalse();
             });
+  }
+
+  @Test
+  void audienceReachesTheTokenService() {
+    runner
+        .withPropertyValues("sessionkit.jwt.audience=https://api.example")
+        .run(
+            context -> {
+              AccessToken token = context.getBean(TokenService.class).issue(session());
+              TokenService sameAudience =
+                  JwtTokenService.builder()
+                      .signingKey(SigningKey.hmacSha256("k1", SECRET))
+                      .audience("https://api.example")
+                      .build();
+              TokenService otherAudience =
+                  JwtTokenService.builder()
+                      .signingKey(SigningKey.hmacSha256("k1", SECRET))
+                      .audience("https://other.example")
+                      .build();
+              assertThat(sameAudience.verify(token.value()).isValid()).isTrue();
+              assertThat(otherAudience.verify(token.value()).isValid()).isFalse();
+            });
+  }
+
+  @Test
+  void clockSkewAboveFiveMinutesFailsWithTheLimit() {
+    runner
+        .withPropertyValues("sessionkit.jwt.clock-skew=10m")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.jwt.clock-skew must be <= PT5M")
+                    .hasMessageContaining("at most 5m"));
+  }
+
+  @Test
+  void userTagSecretKeysTheSessionIdsOfTheRedisStore() {
+    String tagSecret = "a user-tag secret of at least thirty-two bytes";
+    runner
+        .withPropertyValues(
+            "sessionkit.redis.url=" + UNUSED_REDIS, "sessionkit.redis.user-tag-secret=" + tagSecret)
+        .run(
+            context -> {
+              String id = context.getBean(SessionStore.class).newSessionId("u");
+              assertThat(id)
+                  .startsWith(UserTags.keyed(tagSecret.getBytes(StandardCharsets.UTF_8)).of("u"))
+                  .doesNotStartWith(UserTags.unkeyed().of("u"));
+            });
+  }
+
+  @Test
+  void shortUserTagSecretFailsWithoutShowingIt() {
+    runner
+        .withPropertyValues(
+            "sessionkit.redis.url=" + UNUSED_REDIS, "sessionkit.redis.user-tag-secret=short-tag")
+        .run(
+            context -> {
+              assertThat(failure(context))
+                  .hasMessageStartingWith("sessionkit.redis.user-tag-secret")
+                  .hasMessageContaining("openssl rand");
+              assertThat(fullTrace(context.getStartupFailure())).doesNotContain("short-tag");
+            });
+  }
+
+  @Test
+  void refreshCookieIsScopedToTheRefreshEndpointByDefault() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(SessionCookies.class).refreshTokenPath())
+                .isEqualTo("/api/v1/auth/refresh"));
+    runner
+        .withPropertyValues(
+            "server.servlet.context-path=/shop", "sessionkit.endpoints.base-path=/auth")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionCookies.class).refreshTokenPath())
+                    .isEqualTo("/shop/auth/refresh"));
+    runner
+        .withPropertyValues("sessionkit.cookie.refresh-token-path=/")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionCookies.class).refreshTokenPath())
+                    .isEqualTo("/"));
+    runner
+        .withPropertyValues("sessionkit.endpoints.enabled=false", "sessionkit.cookie.path=/app")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionCookies.class).refreshTokenPath())
+                    .isEqualTo("/app"));
+  }
+
+  @Test
+  void prefixedNamesReachTheCookies() {
+    runner
+        .withPropertyValues("sessionkit.cookie.prefixed-names=true")
+        .run(
+            context -> {
+              SessionCookies cookies = context.getBean(SessionCookies.class);
+              assertThat(cookies.accessTokenName()).isEqualTo("__Host-access_token");
+              assertThat(cookies.refreshTokenName()).isEqualTo("__Secure-refresh_token");
+            });
+    runner
+        .withPropertyValues(
+            "sessionkit.cookie.prefixed-names=true", "sessionkit.cookie.secure=false")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.cookie is invalid")
+                    .hasMessageContaining("prefixed-names=true need secure=true"));
+  }
+
+  @Test
+  void badRefreshTokenPathNamesTheProperty() {
+    runner
+        .withPropertyValues("sessionkit.cookie.refresh-token-path=refresh")
+        .run(
+            context ->
+                assertThat(failure(context))
+                    .hasMessageStartingWith("sessionkit.cookie.refresh-token-path")
+                    .hasMessageContaining("'refresh'"));
   }
 
   // --- other invalid settings ---
