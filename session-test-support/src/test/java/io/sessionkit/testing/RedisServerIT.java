@@ -29,7 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RedisServerIT {
 
   // Small, so that a paused server costs each test half a second, not a minute.
+  // commands to a paused server time out after this; connecting gets longer (HANDSHAKE_TIMEOUT),
+  // since the connection's handshake runs under the command timeout and a loaded machine can take
+  // more than 500 ms to answer it
   private static final Duration TIMEOUT = Duration.ofMillis(500);
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   // One set of Netty threads for all clients: creating them per client costs more than a test.
   private static ClientResources resources;
@@ -66,6 +70,7 @@ class RedisServerIT {
     try (RedisServer redis = RedisServer.startLocal()) {
       RedisClient client = client(redis);
       try (StatefulRedisConnection<String, String> connection = client.connect()) {
+        connection.setTimeout(TIMEOUT);
         RedisCommands<String, String> commands = connection.sync();
         commands.set("paused:key", "value");
 
@@ -201,7 +206,7 @@ class RedisServerIT {
 
   private static RedisClient client(RedisServer redis) {
     RedisURI uri = RedisURI.create(redis.uri());
-    uri.setTimeout(TIMEOUT);
+    uri.setTimeout(HANDSHAKE_TIMEOUT);
     RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
