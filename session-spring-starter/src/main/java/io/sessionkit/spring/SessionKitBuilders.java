@@ -90,6 +90,11 @@ final class SessionKitBuilders {
           "sessionkit.redis.failure-threshold",
           "failureThreshold",
           "use the number of failures in a row that opens the circuit breaker, e.g. 2");
+  static final Setting REPLICA_WAIT =
+      new Setting(
+          "sessionkit.redis.replica-wait",
+          "replicaWait",
+          "use a duration below sessionkit.redis.command-timeout, e.g. 200ms, or 0 for none");
   static final Setting PROBE_INTERVAL =
       new Setting("sessionkit.redis.probe-interval", "probeInterval", POSITIVE + "500ms");
   static final Setting NEAR_CACHE_MAX_AGE =
@@ -274,6 +279,10 @@ final class SessionKitBuilders {
     CONNECT_TIMEOUT.apply(() -> builder.connectTimeout(redis.getConnectTimeout()));
     FAILURE_THRESHOLD.apply(() -> builder.failureThreshold(redis.getFailureThreshold()));
     PROBE_INTERVAL.apply(() -> builder.probeInterval(redis.getProbeInterval()));
+    Duration replicaWait = redis.getReplicaWait();
+    if (replicaWait != null) {
+      REPLICA_WAIT.apply(() -> builder.replicaWait(replicaWait));
+    }
     SessionKitProperties.NearCache nearCache = properties.getNearCache();
     if (nearCache.isEnabled()) {
       Setting.apply(
