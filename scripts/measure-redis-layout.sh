@@ -7,9 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -pl session-core -am package -DskipTests -Dmaven.javadoc.skip
 classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
-./mvnw -B -q -pl session-core dependency:build-classpath -Dmdep.outputFile="$classpath_file" \
-  -Dmdep.includeScope=runtime
+# in one reactor run, so that session-core's test dependencies on its siblings resolve (a plugin
+# goal alone cannot); the last module written is session-core's
+./mvnw -B -q -pl session-core -am package dependency:build-classpath -DskipTests \
+  -Dmaven.javadoc.skip -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
 java -cp "session-core/target/classes:$(cat "$classpath_file")" scripts/MeasureRedisLayout.java "$@"
