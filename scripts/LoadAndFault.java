@@ -1,14 +1,20 @@
 /*
  * Load-and-fault run for the example app: a concurrent client load against a running app while
- * its Redis is paused, resumed, shut down and restarted from its dump. Prints requests by status
- * and latency percentiles per phase, then checks every session the clients believe live or ended
- * against the app and against Redis. Exits non-zero on any 500 or any lost or resurrected session.
+ * its Redis fails. Standalone: Redis is paused, resumed, shut down and restarted from its dump.
+ * Cluster (3 masters, 1 replica each): a master is killed (SIGKILL), its replica takes over, the
+ * killed node comes back as a replica. Sentinel (master, replica, 3 Sentinels): the master is
+ * killed, the Sentinels promote the replica, the old master comes back as its replica. Prints
+ * requests by status and latency percentiles per phase, then checks every session the clients
+ * believe live or ended against the app and against Redis. Exits non-zero on any 500 or any lost
+ * or resurrected session.
  *
  * Usage (the wrapper scripts/load-and-fault.sh builds the jar first):
  *   java scripts/LoadAndFault.java --jar session-example-app/target/sessionkit-example-app-*.jar \
- *       [--mode jwt-only|deny] [--clients 16] [--users 20] [--phase-seconds 10]
+ *       [--topology standalone|cluster|sentinel] [--mode jwt-only|deny] [--clients 16]
+ *       [--users 20] [--phase-seconds 10]
  *
- * JDK only (single-file source launch); starts its own redis-server and app on free loopback ports.
+ * JDK only (single-file source launch); starts its own redis-server processes (and redis-cli
+ * --cluster create for a cluster) and the app on free loopback ports.
  */
 
 import java.io.IOException;
@@ -61,6 +67,7 @@ public class LoadAndFault {
   static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([A-Za-z0-9_.-]+)\"");
 
   static String mode = "jwt-only";
+  static String topology = "standalone";
   static int clients = 16;
   static int users = 20;
   static int phaseSeconds = 10;
@@ -79,6 +86,7 @@ public class LoadAndFault {
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--mode" -> mode = args[i + 1];
+        case "--topology" -> topology = args[i + 1];
         case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         case "--users" -> users = Integer.parseInt(args[i + 1]);
         case "--phase-seconds" -> phaseSeconds = Integer.parseInt(args[i + 1]);
@@ -90,7 +98,12 @@ public class LoadAndFault {
       throw new IllegalArgumentException("--jar must name the example app's jar, but was " + jar);
     }
     Path dir = Files.createTempDirectory("sessionkit-load-");
-    Redis redis = Redis.start(dir);
+    Topology redis = switch (topology) {
+      case "standalone" -> new Standalone(Redis.start(dir));
+      case "cluster" -> Cluster.start(dir);
+      case "sentinel" -> Sentinels.start(dir);
+      default -> throw new IllegalArgumentException("--topology is standalone, cluster or sentinel");
+    };
     Process app = null;
     int exit = 1;
     try {
@@ -98,7 +111,7 @@ public class LoadAndFault {
       base = "http://127.0.0.1:" + appPort;
       ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toString());
       pb.environment().put("SERVER_PORT", Integer.toString(appPort));
-      pb.environment().put("REDIS_URL", "redis://127.0.0.1:" + redis.port);
+      redis.configure(pb.environment());
       pb.environment().put("JWT_SECRET", "load-and-fault-secret-0123456789-abcdefghij");
       pb.environment().put("COOKIE_SECURE", "false");
       pb.environment().put("SESSION_FALLBACK", mode);
@@ -106,16 +119,11 @@ public class LoadAndFault {
       pb.redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile());
       app = pb.start();
       waitForApp();
-      System.out.printf("mode=%s clients=%d users=%d phase=%ds app=%s redis=%d log=%s%n",
-          mode, clients, users, phaseSeconds, base, redis.port, dir.resolve("app.log"));
+      System.out.printf("topology=%s mode=%s clients=%d users=%d phase=%ds app=%s redis=%s log=%s%n",
+          topology, mode, clients, users, phaseSeconds, base, redis, dir.resolve("app.log"));
 
       setup();
-      List<Phase> phases = List.of(
-          new Phase("baseline", () -> {}),
-          new Phase("redis-paused", redis::pause),
-          new Phase("redis-resumed", redis::resume),
-          new Phase("redis-stopped", redis::shutdownSave),
-          new Phase("redis-restarted-from-dump", redis::restart));
+      List<Phase> phases = redis.phases();
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         Thread worker = new Thread(LoadAndFault::work, "client-" + i);
@@ -254,14 +262,15 @@ public class LoadAndFault {
   }
 
   /** After recovery: every session the clients hold live is live in the app and in Redis; every ended one is gone. */
-  static boolean verify(Redis redis) throws Exception {
+  static boolean verify(Topology redis) throws Exception {
     // the app writes what it recorded during the outage within seconds of Redis answering
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<String> problems;
     do {
       problems = new ArrayList<>();
       for (Known k : sessions.values()) {
-        String key = "session:{" + k.sessionId.substring(0, 8) + "}:" + k.sessionId;
+        // the user tag, the id's first 16 characters (docs/redis-layout.md)
+        String key = "session:{" + k.sessionId.substring(0, 16) + "}:" + k.sessionId;
         boolean inRedis = redis.exists(key);
         HttpResponse<String> me = send("GET", "/api/v1/auth/me", k.token, null, k.userAgent);
         int status = me == null ? -1 : me.statusCode();
@@ -311,27 +320,287 @@ public class LoadAndFault {
     }
   }
 
-  /** A private redis-server that can be paused, shut down with a dump, and restarted from it. */
+  /** Where the app's Redis is, and the faults of its phases. */
+  interface Topology {
+    /** Points the app at it. */
+    void configure(Map<String, String> env);
+
+    /** The phases of the run, each with the fault it starts with. */
+    List<Phase> phases();
+
+    /** Whether the key exists, asked of the node that holds it. */
+    boolean exists(String key) throws IOException;
+
+    /** Stops every process. */
+    void stop();
+  }
+
+  /** One redis-server: paused, resumed, shut down with a dump, restarted from it. */
+  record Standalone(Redis redis) implements Topology {
+    public void configure(Map<String, String> env) {
+      env.put("REDIS_URL", "redis://127.0.0.1:" + redis.port);
+    }
+
+    public List<Phase> phases() {
+      return List.of(
+          new Phase("baseline", () -> {}),
+          new Phase("redis-paused", redis::pause),
+          new Phase("redis-resumed", redis::resume),
+          new Phase("redis-stopped", redis::shutdownSave),
+          new Phase("redis-restarted-from-dump", redis::restart));
+    }
+
+    public boolean exists(String key) throws IOException {
+      return redis.exists(key);
+    }
+
+    public void stop() {
+      redis.stop();
+    }
+
+    public String toString() {
+      return "127.0.0.1:" + redis.port;
+    }
+  }
+
+  /** Three masters with a replica each; the master holding the first user's keys is killed. */
+  record Cluster(List<Redis> nodes) implements Topology {
+    static Cluster start(Path dir) throws Exception {
+      List<Redis> nodes = new ArrayList<>();
+      List<String> create = new ArrayList<>(List.of(
+          System.getenv().getOrDefault("REDIS_CLI_BIN", "redis-cli"), "--cluster", "create"));
+      for (int i = 0; i < 6; i++) {
+        Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
+        Redis node = new Redis(nodeDir, freeClusterPort(), List.of(),
+            List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000"));
+        node.launch();
+        nodes.add(node);
+        create.add("127.0.0.1:" + node.port);
+      }
+      create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+      Process p = new ProcessBuilder(create).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("redis-cli --cluster create failed; see " + dir.resolve("cluster-create.log"));
+      }
+      Cluster cluster = new Cluster(nodes);
+      cluster.awaitOk();
+      return cluster;
+    }
+
+    void awaitOk() throws Exception {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        boolean ok = true;
+        for (Redis node : nodes) {
+          if (node.process == null || !node.process.isAlive()) {
+            continue;
+          }
+          String info = node.bulk("CLUSTER", "INFO");
+          String replication = node.bulk("INFO", "replication");
+          ok &= info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
+              && (replication.contains("role:master") || replication.contains("master_link_status:up"));
+        }
+        if (ok) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("the cluster did not become healthy within 60 s");
+    }
+
+    public void configure(Map<String, String> env) {
+      env.put("REDIS_CLUSTER_NODES", String.join(",",
+          nodes.stream().map(n -> "127.0.0.1:" + n.port).toList()));
+    }
+
+    public List<Phase> phases() {
+      Redis[] victim = new Redis[1];
+      return List.of(
+          new Phase("baseline", () -> {}),
+          new Phase("master-killed", () -> {
+            victim[0] = masterOf("{" + sessions.values().iterator().next().sessionId.substring(0, 16) + "}");
+            System.out.println("killing master 127.0.0.1:" + victim[0].port);
+            victim[0].kill();
+          }),
+          new Phase("replica-promoted", () -> {}),
+          new Phase("killed-node-restarted", () -> {
+            victim[0].restart();
+            try {
+              awaitOk();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }));
+    }
+
+    /** The node that answers for key: the master of its slot (the others answer MOVED). */
+    Redis masterOf(String key) {
+      for (Redis node : nodes) {
+        try {
+          if (node.process != null && node.process.isAlive() && node.command("EXISTS", key).startsWith(":")) {
+            return node;
+          }
+        } catch (IOException skip) {
+          // a dead node
+        }
+      }
+      throw new IllegalStateException("no master holds " + key);
+    }
+
+    public boolean exists(String key) throws IOException {
+      return masterOf(key).exists(key);
+    }
+
+    public void stop() {
+      nodes.forEach(Redis::stop);
+    }
+
+    public String toString() {
+      return "cluster " + nodes.stream().map(n -> "127.0.0.1:" + n.port).toList();
+    }
+  }
+
+  /** A master, a replica and three Sentinels; the master is killed, the Sentinels promote. */
+  record Sentinels(List<Redis> data, List<Redis> sentinels) implements Topology {
+    static Sentinels start(Path dir) throws Exception {
+      Redis master = new Redis(Files.createDirectories(dir.resolve("master")), freePort(), List.of(), List.of());
+      master.launch();
+      Redis replica = new Redis(Files.createDirectories(dir.resolve("replica")), freePort(), List.of(),
+          List.of("--replicaof", "127.0.0.1", Integer.toString(master.port)));
+      replica.launch();
+      List<Redis> sentinels = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Path sentinelDir = Files.createDirectories(dir.resolve("sentinel-" + i));
+        Path conf = sentinelDir.resolve("sentinel.conf");
+        Files.writeString(conf, "sentinel monitor mymaster 127.0.0.1 " + master.port + " 2\n"
+            + "sentinel down-after-milliseconds mymaster 2000\n"
+            + "sentinel failover-timeout mymaster 10000\n");
+        Redis sentinel = new Redis(sentinelDir, freePort(), List.of(conf.toString(), "--sentinel"), List.of());
+        sentinel.launch();
+        sentinels.add(sentinel);
+      }
+      Sentinels group = new Sentinels(List.of(master, replica), sentinels);
+      group.awaitOk();
+      return group;
+    }
+
+    void awaitOk() throws Exception {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        boolean ok = true;
+        for (Redis sentinel : sentinels) {
+          String info = sentinel.bulk("INFO", "sentinel");
+          ok &= info.contains("status=ok") && info.contains("slaves=1") && info.contains("sentinels=3");
+        }
+        for (Redis node : data) {
+          String replication = node.bulk("INFO", "replication");
+          ok &= replication.contains("role:master") || replication.contains("master_link_status:up");
+        }
+        if (ok) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("the Sentinel group did not become healthy within 60 s");
+    }
+
+    public void configure(Map<String, String> env) {
+      env.put("REDIS_URL", "redis-sentinel://" + String.join(",",
+          sentinels.stream().map(s -> "127.0.0.1:" + s.port).toList()) + "#mymaster");
+    }
+
+    public List<Phase> phases() {
+      Redis[] victim = new Redis[1];
+      return List.of(
+          new Phase("baseline", () -> {}),
+          new Phase("master-killed", () -> {
+            victim[0] = master();
+            System.out.println("killing master 127.0.0.1:" + victim[0].port);
+            victim[0].kill();
+          }),
+          new Phase("replica-promoted", () -> {}),
+          new Phase("old-master-restarted", () -> {
+            victim[0].restart();
+            try {
+              awaitOk();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }));
+    }
+
+    Redis master() {
+      for (Redis node : data) {
+        try {
+          if (node.process != null && node.process.isAlive()
+              && node.bulk("INFO", "replication").contains("role:master")) {
+            return node;
+          }
+        } catch (IOException skip) {
+          // down
+        }
+      }
+      throw new IllegalStateException("no master");
+    }
+
+    public boolean exists(String key) throws IOException {
+      return master().exists(key);
+    }
+
+    public void stop() {
+      sentinels.forEach(Redis::stop);
+      data.forEach(Redis::stop);
+    }
+
+    public String toString() {
+      return "sentinels " + sentinels.stream().map(s -> "127.0.0.1:" + s.port).toList();
+    }
+  }
+
+  static int freeClusterPort() throws IOException {
+    while (true) {
+      int port = freePort();
+      if (port <= 55535) {
+        try (ServerSocket bus = new ServerSocket(port + 10000, 1, InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          // another
+        }
+      }
+    }
+  }
+
+  /** A private redis-server that can be paused, killed, shut down with a dump, and restarted. */
   static final class Redis {
     final Path dir;
     final int port;
+    final List<String> leading;
+    final List<String> extra;
     Process process;
 
-    Redis(Path dir, int port) {
+    Redis(Path dir, int port, List<String> leading, List<String> extra) {
       this.dir = dir;
       this.port = port;
+      this.leading = leading;
+      this.extra = extra;
     }
 
     static Redis start(Path dir) throws Exception {
-      Redis redis = new Redis(dir, freePort());
+      Redis redis = new Redis(dir, freePort(), List.of(), List.of());
       redis.launch();
       return redis;
     }
 
     void launch() throws Exception {
       String bin = System.getenv().getOrDefault("REDIS_SERVER_BIN", "redis-server");
-      process = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb")
+      List<String> command = new ArrayList<>(List.of(bin));
+      command.addAll(leading);
+      command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb"));
+      command.addAll(extra);
+      process = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
           .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -350,6 +619,49 @@ public class LoadAndFault {
 
     void pause() {
       signal("-STOP");
+    }
+
+    void kill() {
+      process.destroyForcibly();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** A command whose answer is a bulk string (INFO, CLUSTER INFO); "" when it is not. */
+    String bulk(String... parts) throws IOException {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        socket.setSoTimeout(2000);
+        send(socket, parts);
+        InputStream in = socket.getInputStream();
+        String header = readLine(in);
+        if (!header.startsWith("$")) {
+          return "";
+        }
+        byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+        return new String(body, StandardCharsets.UTF_8);
+      }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+        line.append((char) c);
+      }
+      in.read(); // \n
+      return line.toString();
+    }
+
+    private static void send(Socket socket, String... parts) throws IOException {
+      StringBuilder out = new StringBuilder("*" + parts.length + "\r\n");
+      for (String part : parts) {
+        out.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+      }
+      OutputStream o = socket.getOutputStream();
+      o.write(out.toString().getBytes(StandardCharsets.UTF_8));
+      o.flush();
     }
 
     void resume() {

@@ -148,7 +148,7 @@ final class NearCache implements AutoCloseable {
     long filledAt = System.nanoTime();
     List<Object> live =
         redis.callOn(
-            this::trackedConnection,
+            () -> trackedConnection().sync(),
             sync -> {
               RedisAsyncCommands<String, String> async = sync.getStatefulConnection().async();
               // sent together, one round trip; with OPTIN, only the command right after CACHING
@@ -195,7 +195,7 @@ final class NearCache implements AutoCloseable {
    */
   void recordActivity(String[] keys, String... args) {
     redis.runLaterOn(
-        this::trackedConnection,
+        () -> RedisLink.of(trackedConnection()),
         new RedisBackend.ScriptCall(touch, ScriptOutputType.MULTI, keys, args));
   }
 

@@ -1,7 +1,5 @@
 package io.sessionkit.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
@@ -9,12 +7,8 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.sessionkit.SessionKitException;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.internal.AggregatedWarning;
@@ -27,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Redis connection with its timeouts and circuit breaker, shared by the session store and
  * whatever else sessionkit keeps in the same Redis (activity log, login throttle), so they fail and
- * recover together. Thread-safe.
+ * recover together. The connection goes to a single server or to a whole Redis Cluster ({@link
+ * RedisConnector}); every command has its keys in one slot, so both run the same code. Thread-safe.
  */
 final class RedisBackend implements AutoCloseable {
 
@@ -42,13 +38,36 @@ final class RedisBackend implements AutoCloseable {
 
   /** A command to run on the connection. */
   interface Command<T> {
-    T apply(RedisCommands<String, String> redis);
+    T apply(RedisClusterCommands<String, String> redis);
   }
 
-  private final RedisClient client;
-  private final RedisURI uri;
+  /**
+   * Tries of a command that Redis Cluster answered TRYAGAIN (its slot is being migrated and its
+   * keys are split between two nodes) or MOVED/ASK beyond the redirections followed.
+   */
+  static final int SLOT_MOVE_ATTEMPTS = 12;
+
+  private static final Duration SLOT_MOVE_PAUSE = Duration.ofMillis(25);
+  private static final Duration SLOT_MOVE_MAX_PAUSE = Duration.ofMillis(100);
+
+  /** How long the replica count of a master is trusted before INFO is asked again. */
+  private static final Duration REPLICA_COUNT_AGE = Duration.ofSeconds(1);
+
+  private final RedisConnector connector;
   private final Object connectLock = new Object();
-  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile RedisLink connection;
+  // revocations and whatever may revoke (create, rotate): WAIT blocks a connection's later
+  // commands in Redis, so it never runs on the connection every request shares
+  private volatile RedisLink durable;
+  private final Duration replicaWait;
+  private final java.util.Map<String, ReplicaCount> replicaCounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final AggregatedWarning unconfirmed =
+      new AggregatedWarning(
+          log,
+          Duration.ofSeconds(10),
+          "{} revocations were not confirmed by a replica within the replica wait: each is in"
+              + " force on the master, and lost if the master fails before its replica has it");
   private volatile boolean closed;
   private final CircuitBreaker breaker;
   private final Duration commandTimeout;
@@ -63,24 +82,21 @@ final class RedisBackend implements AutoCloseable {
           Duration.ofSeconds(10),
           "Redis unavailable: {} writes nobody waited on were dropped");
 
+  private record ReplicaCount(int replicas, long checkedAtNanos) {}
+
+  /**
+   * @param replicaWait how long a revocation waits for a replica to confirm it ({@code WAIT 1})
+   *     when the master has replicas; zero for no wait
+   */
   RedisBackend(
-      RedisURI uri,
+      RedisConnector connector,
       Duration commandTimeout,
-      Duration connectTimeout,
+      Duration replicaWait,
       int failureThreshold,
       Duration probeInterval) {
-    this.uri = uri;
-    this.uri.setTimeout(commandTimeout);
+    this.connector = connector;
     this.commandTimeout = commandTimeout;
-    this.client = RedisClient.create();
-    this.client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            // fail fast while disconnected instead of piling requests up behind a dead socket
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-            .build());
+    this.replicaWait = replicaWait;
     this.breaker =
         new CircuitBreaker(failureThreshold, probeInterval, this::probe, this::dropConnection);
   }
@@ -95,9 +111,21 @@ final class RedisBackend implements AutoCloseable {
     breaker.onOpen(listener);
   }
 
-  /** The address connections go to, for a store that opens one of its own (the near-cache). */
+  /**
+   * The address connections go to, for a store that opens one of its own (the near-cache).
+   *
+   * @throws IllegalStateException on a Redis Cluster
+   */
   RedisURI uri() {
-    return uri;
+    if (connector instanceof RedisConnector.Single single) {
+      return single.uri();
+    }
+    throw new IllegalStateException("a Redis Cluster has no single URI");
+  }
+
+  /** Where Redis is, for messages: addresses, no credentials. */
+  String describe() {
+    return connector.describe();
   }
 
   /** The command timeout. */
@@ -105,10 +133,48 @@ final class RedisBackend implements AutoCloseable {
     return commandTimeout;
   }
 
+  /**
+   * Connects now rather than on first use, so that a deployment of the wrong kind is refused at
+   * start. A Redis that cannot be reached now is left for the first call to reach.
+   *
+   * @throws IllegalStateException when Redis answered but is not the configured kind (a cluster
+   *     node given as one server, nodes that are not one cluster)
+   */
+  void verifyDeployment() {
+    try {
+      connection();
+    } catch (RedisException e) {
+      log.info("{} cannot be reached now; connecting on first use: {}", describe(), causes(e));
+    }
+  }
+
+  // "what failed: why: why", suppressed causes included (a cluster client collects one per node)
+  private static String causes(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<Throwable> next = new java.util.ArrayDeque<>();
+    if (e.getCause() != null) {
+      next.add(e.getCause());
+    }
+    next.addAll(java.util.Arrays.asList(e.getSuppressed()));
+    while (!next.isEmpty() && seen.size() < 10) {
+      Throwable t = next.poll();
+      if (seen.add(t)) {
+        text.append(": ").append(t.getMessage());
+        if (t.getCause() != null) {
+          next.add(t.getCause());
+        }
+        next.addAll(java.util.Arrays.asList(t.getSuppressed()));
+      }
+    }
+    return text.toString();
+  }
+
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
   boolean ping() {
     try {
-      return "PONG".equals(call(RedisCommands::ping));
+      return "PONG".equals(call(RedisClusterCommands::ping));
     } catch (SessionStoreUnavailableException | IllegalStateException e) {
       return false;
     }
@@ -125,7 +191,7 @@ final class RedisBackend implements AutoCloseable {
   List<Object> runTogether(List<ScriptCall> calls) {
     return call(
         redis -> {
-          RedisAsyncCommands<String, String> async = connection().async();
+          RedisClusterAsyncCommands<String, String> async = connection().async();
           List<RedisFuture<Object>> sent = new ArrayList<>(calls.size());
           for (ScriptCall c : calls) {
             sent.add(async.evalsha(c.script().sha(), c.type(), c.keys(), c.args()));
@@ -151,20 +217,21 @@ final class RedisBackend implements AutoCloseable {
    * {@link #runLater} on another connection to the same Redis (the near-cache's tracking
    * connection, so that the write is ordered before that connection's next read).
    */
-  void runLaterOn(Supplier<StatefulRedisConnection<String, String>> connection, ScriptCall c) {
+  void runLaterOn(Supplier<RedisLink> connection, ScriptCall c) {
     if (breaker.isOpen() || closed) {
       droppedWrites.record();
       return;
     }
     writesInFlight.incrementAndGet();
     try {
-      StatefulRedisConnection<String, String> current = connection.get();
+      RedisLink current = connection.get();
       if (!loadedScripts.contains(c.script().sha())) {
-        // loaded first, so that a NOSCRIPT retry never lets a later command overtake this one
+        // loaded first, so that a NOSCRIPT retry never lets a later command overtake this one; on
+        // a cluster, into every node
         current.sync().scriptLoad(c.script().source());
         loadedScripts.add(c.script().sha());
       }
-      RedisAsyncCommands<String, String> async = current.async();
+      RedisClusterAsyncCommands<String, String> async = current.async();
       async
           .evalsha(c.script().sha(), c.type(), c.keys(), c.args())
           .exceptionallyCompose(
@@ -219,7 +286,7 @@ final class RedisBackend implements AutoCloseable {
   }
 
   private Object await(
-      RedisFuture<Object> future, ScriptCall c, RedisCommands<String, String> redis) {
+      RedisFuture<Object> future, ScriptCall c, RedisClusterCommands<String, String> redis) {
     try {
       return answer(future);
     } catch (RedisNoScriptException e) {
@@ -260,48 +327,141 @@ final class RedisBackend implements AutoCloseable {
     return cause;
   }
 
-  @SuppressWarnings("unchecked")
   <T> T run(RedisScript script, ScriptOutputType type, String[] keys, String... args) {
-    return call(
-        redis -> {
-          try {
-            return (T) redis.evalsha(script.sha(), type, keys, args);
-          } catch (RedisNoScriptException e) {
-            // first use on this server, or its script cache was flushed (e.g. after a restart)
-            return (T) redis.eval(script.source(), type, keys, args);
+    return call(redis -> evaluate(redis, script, type, keys, args));
+  }
+
+  /**
+   * Runs a script that may end sessions, and when it did ({@code ended}) and the master has
+   * replicas, answers only once a replica has the change too ({@code WAIT 1}), or once the replica
+   * wait has passed (logged, aggregated): so that a revocation the user saw succeed survives a
+   * failover. Without a replica wait it is {@link #run}.
+   */
+  <T> T runDurably(
+      RedisScript script,
+      ScriptOutputType type,
+      String[] keys,
+      java.util.function.Predicate<T> ended,
+      String... args) {
+    if (replicaWait.isZero()) {
+      return run(script, type, keys, args);
+    }
+    return callOn(
+        this::durableLink,
+        link -> {
+          T result = evaluate(link.sync(), script, type, keys, args);
+          if (ended.test(result)) {
+            awaitReplica(link.master(keys[0]));
           }
+          return result;
         });
   }
 
+  @SuppressWarnings("unchecked")
+  private static <T> T evaluate(
+      RedisClusterCommands<String, String> redis,
+      RedisScript script,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
+    try {
+      return (T) redis.evalsha(script.sha(), type, keys, args);
+    } catch (RedisNoScriptException e) {
+      // first use on this server, or its script cache was flushed (e.g. after a restart)
+      return (T) redis.eval(script.source(), type, keys, args);
+    }
+  }
+
+  // WAIT 1 on the connection that wrote; skipped while the master has no replica, which would
+  // make every revocation wait the whole replica wait for nothing
+  private void awaitReplica(RedisLink.Node master) {
+    ReplicaCount known = replicaCounts.get(master.address());
+    long now = System.nanoTime();
+    if (known == null || now - known.checkedAtNanos() > REPLICA_COUNT_AGE.toNanos()) {
+      known = new ReplicaCount(replicas(master), now);
+      replicaCounts.put(master.address(), known);
+    }
+    if (known.replicas() > 0 && master.sync().waitForReplication(1, replicaWait.toMillis()) < 1) {
+      unconfirmed.record();
+    }
+  }
+
+  private static int replicas(RedisLink.Node master) {
+    String info;
+    try {
+      info = master.sync().info("replication");
+    } catch (RedisCommandExecutionException noInfo) {
+      return 1; // an ACL without INFO: wait, and let the wait's bound keep it short
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("connected_slaves:")) {
+        return Integer.parseInt(line.substring("connected_slaves:".length()).strip());
+      }
+    }
+    return 0;
+  }
+
   <T> T call(Command<T> command) {
-    return callOn(this::connection, command);
+    return callOn(() -> connection().sync(), command::apply);
   }
 
   /**
    * Runs a command on another connection to the same Redis, under the same breaker: its failures
-   * count as this backend's.
+   * count as this backend's. A command that Redis Cluster answers TRYAGAIN, MOVED or ASK (a slot on
+   * the move) is tried again, {@value #SLOT_MOVE_ATTEMPTS} times in all: Redis refuses those before
+   * running anything, so trying again never runs a script twice.
    */
-  <T> T callOn(Supplier<StatefulRedisConnection<String, String>> connection, Command<T> command) {
+  <C, T> T callOn(Supplier<C> commands, Function<C, T> command) {
     if (breaker.isOpen()) {
       throw new SessionStoreUnavailableException(
-          "Redis at "
-              + uri.getHost()
-              + ":"
-              + uri.getPort()
-              + " is unavailable: it stopped answering and is being probed");
+          describe() + " is unavailable: it stopped answering and is being probed");
     }
-    try {
-      T result = command.apply(connection.get().sync());
-      breaker.recordSuccess();
-      return result;
-    } catch (RedisCommandExecutionException e) {
-      if (isTransient(e)) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        T result = command.apply(commands.get());
+        breaker.recordSuccess();
+        return result;
+      } catch (RedisCommandExecutionException e) {
+        if (isSlotMoving(e)) {
+          if (attempt < SLOT_MOVE_ATTEMPTS) {
+            pauseForSlotMove(attempt);
+            continue;
+          }
+          // Redis answered: a slot that keeps moving is no reason to stop asking it
+          throw unavailable(e);
+        }
+        if (isTransient(e)) {
+          throw failed(e);
+        }
+        throw new SessionKitException("Redis refused a sessionkit command: " + e.getMessage(), e);
+      } catch (RedisException | CancellationException e) {
+        // timeouts, refused and lost connections; CancellationException comes from failovers
         throw failed(e);
+      } catch (NullPointerException e) {
+        // Lettuce's cluster connection, closed by the breaker while this call was using it,
+        // fails with this instead of a RedisException (6.8); the breaker is open already
+        throw unavailable(e);
       }
-      throw new SessionKitException("Redis refused a sessionkit command: " + e.getMessage(), e);
-    } catch (RedisException | CancellationException e) {
-      // timeouts, refused and lost connections; CancellationException comes from failovers
-      throw failed(e);
+    }
+  }
+
+  private static boolean isSlotMoving(RedisCommandExecutionException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith("TRYAGAIN")
+        || message.startsWith("MOVED")
+        || message.startsWith("ASK");
+  }
+
+  // a migration moves a slot's keys in milliseconds: 25, 50, 75, then 100 ms apart, about a second
+  // in all
+  private static void pauseForSlotMove(int attempt) {
+    try {
+      Thread.sleep(
+          Math.min(
+              SLOT_MOVE_PAUSE.multipliedBy(attempt).toMillis(), SLOT_MOVE_MAX_PAUSE.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SessionStoreUnavailableException("interrupted while a Redis slot moved", e);
     }
   }
 
@@ -323,23 +483,26 @@ final class RedisBackend implements AutoCloseable {
   // A connection whose peer stopped answering may be half-open (a silent network drop): drop it
   // rather than wait for TCP to notice, and let the next call connect afresh.
   private void dropConnection() {
-    StatefulRedisConnection<String, String> dropped;
+    RedisLink dropped;
+    RedisLink droppedDurable;
     loadedScripts.clear();
     synchronized (connectLock) {
       dropped = connection;
       connection = null;
+      droppedDurable = durable;
+      durable = null;
     }
-    if (dropped != null) {
-      dropped.closeAsync();
+    for (RedisLink link : new RedisLink[] {dropped, droppedDurable}) {
+      if (link != null) {
+        link.connection().closeAsync();
+      }
     }
   }
 
   private static boolean isTransient(RedisCommandExecutionException e) {
     String message = String.valueOf(e.getMessage());
     for (String code :
-        new String[] {
-          "LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"
-        }) {
+        new String[] {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "OOM"}) {
       if (message.startsWith(code)) {
         return true;
       }
@@ -349,12 +512,27 @@ final class RedisBackend implements AutoCloseable {
 
   private SessionStoreUnavailableException unavailable(Exception e) {
     return new SessionStoreUnavailableException(
-        "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unavailable: " + e.getMessage(),
-        e);
+        describe() + " is unavailable: " + e.getMessage(), e);
   }
 
-  private StatefulRedisConnection<String, String> connection() {
-    StatefulRedisConnection<String, String> current = connection;
+  private RedisLink durableLink() {
+    RedisLink current = durable;
+    if (current != null) {
+      return current;
+    }
+    synchronized (connectLock) {
+      if (closed) {
+        throw new IllegalStateException("this RedisSessionStore is closed");
+      }
+      if (durable == null) {
+        durable = connector.connect();
+      }
+      return durable;
+    }
+  }
+
+  private RedisLink connection() {
+    RedisLink current = connection;
     if (current != null) {
       return current;
     }
@@ -363,8 +541,7 @@ final class RedisBackend implements AutoCloseable {
         throw new IllegalStateException("this RedisSessionStore is closed");
       }
       if (connection == null) {
-        connection = client.connect(StringCodec.UTF8, uri);
-        log.info("Connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+        connection = connector.connect();
       }
       return connection;
     }
@@ -399,7 +576,7 @@ final class RedisBackend implements AutoCloseable {
         return;
       }
       try {
-        var pubSub = client.connectPubSub(StringCodec.UTF8, uri);
+        var pubSub = connector.connectPubSub();
         pubSub.addListener(
             new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
               @Override
@@ -413,6 +590,18 @@ final class RedisBackend implements AutoCloseable {
                 }
               }
             });
+        if (connector instanceof RedisConnector.Cluster) {
+          // A cluster pub/sub connection is tied to one node, and reconnects to that node only:
+          // when it dies, subscribe anew through whichever nodes answer. (PUBLISH reaches every
+          // node of a cluster, so any one will do.)
+          pubSub.addListener(
+              new io.lettuce.core.RedisConnectionStateListener() {
+                @Override
+                public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+                  resubscribe(pubSub);
+                }
+              });
+        }
         pubSub.sync().subscribe(channel);
         synchronized (this) {
           connection = pubSub;
@@ -423,6 +612,20 @@ final class RedisBackend implements AutoCloseable {
       } catch (RedisException e) {
         breaker.schedule(this::start);
       }
+    }
+
+    private void resubscribe(
+        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> lost) {
+      synchronized (this) {
+        if (connection != lost || stopped) {
+          return;
+        }
+        connection = null;
+      }
+      lost.closeAsync();
+      log.info(
+          "The subscription to {} lost its node of {}; subscribing again", channel, describe());
+      breaker.schedule(this::start);
     }
 
     @Override
@@ -442,9 +645,12 @@ final class RedisBackend implements AutoCloseable {
     synchronized (connectLock) {
       closed = true;
       if (connection != null) {
-        connection.close();
+        connection.connection().close();
       }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      if (durable != null) {
+        durable.connection().close();
+      }
+      connector.shutdown();
     }
   }
 }

@@ -42,8 +42,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Every write that touches more than one key is one Lua script, so it is atomic. {@link #touch}
  * (the per-request check) is one round trip and writes at most once per touch interval.
  *
- * <p>Thread-safe; one multiplexed connection serves all threads. Each command waits at most the
- * command timeout; an unreachable or slow Redis surfaces as {@link
+ * <p>One Redis server (directly or through Sentinel) or a Redis Cluster ({@link
+ * Builder#clusterNodes}): every command's keys are in one slot, so both run the same scripts.
+ * Revocations are acknowledged once a replica has them too, when the master has one ({@link
+ * Builder#replicaWait}), so that a failover does not undo them.
+ *
+ * <p>Thread-safe; one multiplexed connection serves all threads, and a second one the writes that
+ * may revoke (they wait for a replica there, never holding up the first). Each command waits at
+ * most the command timeout; an unreachable or slow Redis surfaces as {@link
  * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands fail
  * at once instead of queueing. After a few failures in a row a circuit breaker makes every call
  * fail at once, drops the connection (it may be half-open) and probes Redis in the background until
@@ -72,9 +78,13 @@ public final class RedisSessionStore implements SessionStore {
   private final SecureRandom random = new SecureRandom();
 
   private RedisSessionStore(Builder b) {
+    RedisConnector connector =
+        b.clusterNodes.isEmpty()
+            ? RedisConnector.single(b.uri, b.commandTimeout, b.connectTimeout)
+            : RedisConnector.cluster(b.clusterNodes, b.commandTimeout, b.connectTimeout);
     this.redis =
         new RedisBackend(
-            b.uri, b.commandTimeout, b.connectTimeout, b.failureThreshold, b.probeInterval);
+            connector, b.commandTimeout, b.replicaWait, b.failureThreshold, b.probeInterval);
     this.tags = b.tags;
     this.keys = RedisKeys.of(b.namespace, b.tags);
     this.clock = Optional.ofNullable(b.clock);
@@ -84,7 +94,7 @@ public final class RedisSessionStore implements SessionStore {
             : new NearCache(redis, TOUCH, b.nearCacheMaxAge, b.nearCacheMaxEntries);
   }
 
-  /** A builder; {@link Builder#uri(String)} is required. */
+  /** A builder; {@link Builder#uri(String)} or {@link Builder#clusterNodes(List)} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -115,7 +125,7 @@ public final class RedisSessionStore implements SessionStore {
             ? MAX_SESSIONS_PER_USER
             : Math.min(maxSessionsPerUser, MAX_SESSIONS_PER_USER);
     List<Object> result =
-        redis.run(
+        redis.runDurably(
             CREATE,
             ScriptOutputType.MULTI,
             new String[] {
@@ -128,6 +138,8 @@ public final class RedisSessionStore implements SessionStore {
               keys.revoked(tag),
               keys.devices(tag)
             },
+            // evicted sessions are revoked sessions
+            (List<Object> answer) -> "created".equals(answer.get(0)) && (Long) answer.get(2) > 0,
             now(),
             SessionIds.randomPart(session.id()),
             SessionJson.write(session),
@@ -276,7 +288,7 @@ public final class RedisSessionStore implements SessionStore {
       return Optional.empty();
     }
     List<Object> ended =
-        redis.run(
+        redis.runDurably(
             REVOKE,
             ScriptOutputType.MULTI,
             new String[] {
@@ -286,6 +298,7 @@ public final class RedisSessionStore implements SessionStore {
               keys.grace(sessionId),
               keys.endMarker(sessionId)
             },
+            (List<Object> answer) -> !answer.isEmpty(),
             now(),
             SessionIds.randomPart(sessionId),
             "revoked",
@@ -304,12 +317,14 @@ public final class RedisSessionStore implements SessionStore {
     Require.notNegative(sessionLifetime, "sessionLifetime");
     String tag = tags.of(userId);
     Long ended =
-        redis.run(
+        redis.runDurably(
             REVOKE_ALL,
             ScriptOutputType.INTEGER,
             new String[] {
               keys.index(tag), keys.states(tag), keys.revoked(tag), keys.loggedOutEverywhere(tag)
             },
+            // the logout marker counts even with no live session: it refuses older tokens
+            (Long answer) -> true,
             now(),
             Long.toString(sessionLifetime.toMillis()),
             Long.toString(asOf.toEpochMilli()),
@@ -328,7 +343,7 @@ public final class RedisSessionStore implements SessionStore {
       return RefreshRotation.Outcome.notFound();
     }
     List<Object> result =
-        redis.run(
+        redis.runDurably(
             ROTATE,
             ScriptOutputType.MULTI,
             new String[] {
@@ -338,6 +353,8 @@ public final class RedisSessionStore implements SessionStore {
               keys.grace(sessionId),
               keys.endMarker(sessionId)
             },
+            // a refresh token presented again: the session is revoked as stolen
+            (List<Object> answer) -> "reuse".equals(answer.get(0)),
             now(),
             SessionIds.randomPart(sessionId),
             sessionId,
@@ -447,6 +464,20 @@ public final class RedisSessionStore implements SessionStore {
     return Optional.empty();
   }
 
+  /**
+   * Connects now instead of on first use, for an application's start: a Redis that answers but is
+   * not the kind of deployment this store was built for is refused with a message that says what to
+   * configure, instead of failing most requests later. A Redis that cannot be reached now is fine:
+   * the store connects on first use, as always.
+   *
+   * @throws IllegalStateException when a single-server URI reaches a Redis Cluster node ({@code
+   *     cluster_enabled:1}), or {@link Builder#clusterNodes cluster nodes} are not one cluster or
+   *     not cluster nodes at all
+   */
+  public void verifyDeployment() {
+    redis.verifyDeployment();
+  }
+
   /** Sends {@code PING}; false when Redis does not answer within the command timeout. */
   @Override
   public boolean ping() {
@@ -535,10 +566,13 @@ public final class RedisSessionStore implements SessionStore {
   public static final class Builder {
 
     private RedisURI uri;
+    private List<RedisURI> clusterNodes = List.of();
     private Clock clock;
     private Optional<String> namespace = Optional.empty();
     private UserTags tags = UserTags.unkeyed();
     private Duration commandTimeout = Duration.ofMillis(500);
+    private Duration replicaWait = Duration.ofMillis(200);
+    private boolean replicaWaitSet;
     private Duration connectTimeout = Duration.ofSeconds(1);
     private int failureThreshold = 2;
     private Duration probeInterval = Duration.ofMillis(500);
@@ -591,11 +625,88 @@ public final class RedisSessionStore implements SessionStore {
       // Lettuce reads redis://a:1,b:2 as one host named "a:1,b:2"
       if (host != null && (host.contains(",") || (host.contains(":") && !isIpv6(host)))) {
         throw new IllegalArgumentException(
-            "uri must name one host (redis://host:port); for a Redis Cluster give its nodes instead,"
+            "uri must name one host (redis://host:port); for a Redis Cluster give its nodes with"
+                + " clusterNodes(\"host:port\", ...) (in Spring Boot sessionkit.redis.cluster.nodes),"
                 + " for Sentinel use redis-sentinel://host:port,host:port#master");
       }
       this.uri = parsed;
       return this;
+    }
+
+    /**
+     * The nodes of a Redis Cluster to use instead of {@link #uri(String) one server}: each {@code
+     * host:port}, or a {@code redis://[user:password@]host:port} or {@code rediss://…} URI when the
+     * cluster needs credentials or TLS. A few nodes suffice (the client learns the rest from them),
+     * but every one must belong to the same cluster. The store then follows the cluster's topology
+     * (refreshed on every redirection or lost node, and every 10 s), retries a command whose slot
+     * is being migrated, and loads its scripts into every node. The passwords never appear in
+     * messages. Not with the {@link #nearCache near-cache}, which needs a single server.
+     *
+     * @throws IllegalArgumentException when the list is empty, or a node is not {@code host:port}
+     *     or a {@code redis://}/{@code rediss://} URI of one host
+     */
+    public Builder clusterNodes(List<String> nodes) {
+      Objects.requireNonNull(nodes, "nodes");
+      if (nodes.isEmpty()) {
+        throw new IllegalArgumentException("clusterNodes needs at least one host:port");
+      }
+      List<RedisURI> parsed = new ArrayList<>(nodes.size());
+      for (String node : nodes) {
+        RedisURI uri = clusterNode(Objects.requireNonNull(node, "node").strip());
+        if (parsed.stream()
+            .anyMatch(
+                other ->
+                    other.getHost().equals(uri.getHost()) && other.getPort() == uri.getPort())) {
+          throw new IllegalArgumentException(
+              "clusterNodes lists " + uri.getHost() + ":" + uri.getPort() + " twice");
+        }
+        parsed.add(uri);
+      }
+      this.clusterNodes = List.copyOf(parsed);
+      return this;
+    }
+
+    /** {@link #clusterNodes(List)} with the nodes as arguments. */
+    public Builder clusterNodes(String... nodes) {
+      return clusterNodes(List.of(nodes));
+    }
+
+    private static RedisURI clusterNode(String node) {
+      String problem =
+          "clusterNodes takes host:port or redis://host:port (rediss:// for TLS) per node";
+      if (node.contains("://")) {
+        if (!node.startsWith("redis://") && !node.startsWith("rediss://")) {
+          throw new IllegalArgumentException(problem + "; Sentinel is given with uri()");
+        }
+        RedisURI uri;
+        try {
+          uri = RedisURI.create(node);
+        } catch (IllegalArgumentException e) {
+          // no cause: Lettuce's messages quote the whole URI, password included
+          throw new IllegalArgumentException(problem + ", but one could not be parsed");
+        }
+        if (uri.getHost() == null
+            || uri.getHost().contains(",")
+            || (uri.getHost().contains(":") && !isIpv6(uri.getHost()))) {
+          throw new IllegalArgumentException(problem + ": one URI per node, one host each");
+        }
+        return uri;
+      }
+      int colon = node.lastIndexOf(':');
+      String host = colon > 0 ? node.substring(0, colon) : "";
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(node.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = 0;
+      }
+      if (host.isEmpty() || host.contains(",") || port < 1 || port > 65535) {
+        throw new IllegalArgumentException(problem + ", but was '" + node + "'");
+      }
+      return RedisURI.create(host, port);
     }
 
     // an IPv6 literal has at least two colons; "host:port" read as a host has one
@@ -644,6 +755,21 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
+    /**
+     * How long a revocation (logout, revoke, logout everywhere, an eviction, a refresh token's
+     * theft) waits for a replica to confirm it ({@code WAIT 1}) before it is acknowledged, when the
+     * master has replicas: Redis replicates asynchronously, and a revocation only the dying master
+     * had is lost in a failover. A revocation not confirmed within the wait is acknowledged anyway
+     * (it is in force on the master) and counted in a warning. No wait while the master has no
+     * replica. Zero turns it off. Must be less than the command timeout. Default: 200 ms, or half
+     * the command timeout when that is shorter.
+     */
+    public Builder replicaWait(Duration wait) {
+      this.replicaWait = Require.notNegative(wait, "replicaWait");
+      this.replicaWaitSet = true;
+      return this;
+    }
+
     /** The most time opening a connection may take. Default: 1 s. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = Require.positive(timeout, "connectTimeout");
@@ -666,14 +792,40 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * The store. It connects on first use, so it can be built while Redis is down.
+     * The store. It connects on first use, so it can be built while Redis is down. On connecting it
+     * refuses a server that is not the configured kind: a cluster node given as {@link #uri}, or
+     * {@link #clusterNodes} that are not one cluster (calls fail with an {@link
+     * IllegalStateException} that says what to configure).
      *
-     * @throws IllegalStateException when no uri was given
+     * @throws IllegalStateException when neither or both of uri and clusterNodes were given, or the
+     *     near-cache was asked for on a cluster
      */
     public RedisSessionStore build() {
-      if (uri == null) {
+      if (uri == null && clusterNodes.isEmpty()) {
         throw new IllegalStateException(
-            "uri is required: call uri(\"redis://host:port\") before build()");
+            "uri or clusterNodes is required: call uri(\"redis://host:port\") or"
+                + " clusterNodes(\"host:port\", ...) before build()");
+      }
+      if (!replicaWaitSet && replicaWait.compareTo(commandTimeout.dividedBy(2)) > 0) {
+        replicaWait = commandTimeout.dividedBy(2);
+      }
+      if (replicaWait.compareTo(commandTimeout) >= 0) {
+        throw new IllegalStateException(
+            "replicaWait ("
+                + replicaWait.toMillis()
+                + " ms) must be less than commandTimeout ("
+                + commandTimeout.toMillis()
+                + " ms): a revocation waits for its replica within one command");
+      }
+      if (uri != null && !clusterNodes.isEmpty()) {
+        throw new IllegalStateException(
+            "give either uri (one server, or Sentinel) or clusterNodes (a Redis Cluster), not both");
+      }
+      if (!clusterNodes.isEmpty() && !nearCacheMaxAge.isZero()) {
+        throw new IllegalStateException(
+            "the near-cache needs one Redis server (or Sentinel): its invalidations come on one"
+                + " tracking connection, which a Redis Cluster spreads over its nodes. Leave the"
+                + " near-cache off on a cluster (in Spring Boot: sessionkit.near-cache.enabled=false)");
       }
       return new RedisSessionStore(this);
     }

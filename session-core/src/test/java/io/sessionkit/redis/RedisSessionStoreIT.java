@@ -479,7 +479,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
   void aStoreNeedsAUri() {
     assertThatThrownBy(() -> RedisSessionStore.builder().build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("uri is required");
+        .hasMessageContaining("uri or clusterNodes is required");
     assertThatThrownBy(() -> RedisSessionStore.builder().commandTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("commandTimeout must be > 0, but was PT0S");

@@ -109,6 +109,11 @@ final class SessionKitBuilders {
           "sessionkit.redis.failure-threshold",
           "failureThreshold",
           "use the number of failures in a row that opens the circuit breaker, e.g. 2");
+  static final Setting REPLICA_WAIT =
+      new Setting(
+          "sessionkit.redis.replica-wait",
+          "replicaWait",
+          "use a duration below sessionkit.redis.command-timeout, e.g. 200ms, or 0 for none");
   static final Setting PROBE_INTERVAL =
       new Setting("sessionkit.redis.probe-interval", "probeInterval", POSITIVE + "500ms");
   static final Setting NEAR_CACHE_MAX_AGE =
@@ -321,6 +326,10 @@ final class SessionKitBuilders {
       // its messages name the setting and the rule, never the secret
       USER_TAG_SECRET.apply(
           () -> builder.userTagSecret(userTagSecret.getBytes(StandardCharsets.UTF_8)));
+    }
+    Duration replicaWait = redis.getReplicaWait();
+    if (replicaWait != null) {
+      REPLICA_WAIT.apply(() -> builder.replicaWait(replicaWait));
     }
     SessionKitProperties.NearCache nearCache = properties.getNearCache();
     if (nearCache.isEnabled()) {

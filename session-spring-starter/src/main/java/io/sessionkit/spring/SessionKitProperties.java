@@ -696,12 +696,25 @@ public class SessionKitProperties {
      */
     private @Nullable String url;
 
+    /** A Redis Cluster instead of one server. */
+    private final Cluster cluster = new Cluster();
+
     /**
      * Most time one Redis command may take before the store counts as unavailable; a plain number
      * is milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration commandTimeout = Duration.ofMillis(500);
+
+    /**
+     * How long a revocation (logout, revoke, logout everywhere, eviction, refresh-token theft)
+     * waits for a replica to confirm it (WAIT 1) when the master has replicas, so that it survives
+     * a failover; not confirmed in time, it is acknowledged anyway and counted in a warning. 0: no
+     * wait. Below command-timeout; a plain number is milliseconds. Unset: 200ms, or half the
+     * command timeout when that is shorter.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private @Nullable Duration replicaWait;
 
     /** Most time opening a Redis connection may take; a plain number is milliseconds. */
     @DurationUnit(ChronoUnit.MILLIS)
@@ -735,12 +748,24 @@ public class SessionKitProperties {
       this.url = url;
     }
 
+    public Cluster getCluster() {
+      return cluster;
+    }
+
     public Duration getCommandTimeout() {
       return commandTimeout;
     }
 
     public void setCommandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
+    }
+
+    public @Nullable Duration getReplicaWait() {
+      return replicaWait;
+    }
+
+    public void setReplicaWait(@Nullable Duration replicaWait) {
+      this.replicaWait = replicaWait;
     }
 
     public Duration getConnectTimeout() {
@@ -779,8 +804,12 @@ public class SessionKitProperties {
     public String toString() {
       return "Redis[url="
           + (url == null ? "(unset)" : "(hidden)")
+          + ", cluster.nodes="
+          + (cluster.getNodes().isEmpty() ? "(unset)" : "(hidden)")
           + ", commandTimeout="
           + commandTimeout
+          + ", replicaWait="
+          + (replicaWait == null ? "(default)" : replicaWait)
           + ", connectTimeout="
           + connectTimeout
           + ", failureThreshold="
@@ -790,6 +819,26 @@ public class SessionKitProperties {
           + ", userTagSecret="
           + (userTagSecret == null ? "(unset)" : "(hidden)")
           + "]";
+    }
+  }
+
+  /** A Redis Cluster to keep sessions in. */
+  public static class Cluster {
+
+    /**
+     * Nodes of a Redis Cluster to keep sessions in, instead of sessionkit.redis.url: host:port, or
+     * redis://[user:password@]host:port (rediss:// for TLS) when the cluster needs credentials. A
+     * few nodes suffice; all must belong to the same cluster. Unset:
+     * spring.data.redis.cluster.nodes when set.
+     */
+    private List<String> nodes = new ArrayList<>();
+
+    public List<String> getNodes() {
+      return nodes;
+    }
+
+    public void setNodes(List<String> nodes) {
+      this.nodes = nodes;
     }
   }
 

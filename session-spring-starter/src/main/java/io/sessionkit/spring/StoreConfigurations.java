@@ -53,16 +53,30 @@ final class StoreConfigurations {
               .orElseThrow(() -> new IllegalStateException("no Redis is configured"));
       RedisSessionStore.Builder builder;
       try {
-        builder = RedisSessionStore.builder().uri(location.uri());
+        builder =
+            location.isCluster()
+                ? RedisSessionStore.builder().clusterNodes(location.clusterNodes())
+                : RedisSessionStore.builder().uri(location.uri());
       } catch (IllegalArgumentException e) {
-        // Not through Setting, and no cause attached: RedisSessionStore.Builder#uri attaches
-        // the parser's exception, whose message may quote the URI, and with it a password.
+        // Not through Setting, and no cause attached: the builder's messages name no password,
+        // but a parser's exception may quote the URI, and with it a password.
         throw new InvalidSessionKitConfigurationException(
-            location.source() + " could not be parsed as a Redis URI",
-            "use redis://[user:password@]host:port/db, rediss://... for TLS, or"
-                + " redis-sentinel://host:port#master");
+            location.source()
+                + (location.isCluster()
+                    ? " could not be parsed as Redis Cluster nodes"
+                    : " could not be parsed as a Redis URI"),
+            e.getMessage());
       }
       RedisSessionStore store = SessionKitBuilders.redisStore(builder, properties, clock);
+      try {
+        // a cluster node given as one server, or nodes of two clusters: a start-up error
+        store.verifyDeployment();
+      } catch (IllegalStateException e) {
+        store.close();
+        throw new InvalidSessionKitConfigurationException(
+            "the Redis from " + location.source() + " is not what it was configured as",
+            e.getMessage());
+      }
       log.info(
           "sessionkit: using the Redis session store at {} (from {})",
           location.safeDescription(),

@@ -86,14 +86,49 @@ class RedisLocationTest {
   }
 
   @Test
-  void clusterAloneIsRefusedWithTheFix() {
+  void springClusterNodesBecomeClusterNodesWithSpringsCredentials() {
     MockEnvironment env =
         new MockEnvironment()
-            .withProperty("spring.data.redis.cluster.nodes", "10.0.0.1:7000,10.0.0.2:7000");
+            .withProperty("spring.data.redis.cluster.nodes", "10.0.0.1:7000, 10.0.0.2:7000")
+            .withProperty("spring.data.redis.username", "app")
+            .withProperty("spring.data.redis.password", "p@ss")
+            .withProperty("spring.data.redis.ssl.enabled", "true");
     assertThat(RedisLocation.isConfigured(env)).isTrue();
+
+    RedisLocation location = RedisLocation.resolve(env).orElseThrow();
+
+    assertThat(location.isCluster()).isTrue();
+    assertThat(location.clusterNodes())
+        .containsExactly("rediss://app:p%40ss@10.0.0.1:7000", "rediss://app:p%40ss@10.0.0.2:7000");
+    assertThat(location.source()).isEqualTo("spring.data.redis.cluster.nodes");
+    assertThat(location.safeDescription())
+        .isEqualTo("Redis Cluster rediss://10.0.0.1:7000,rediss://10.0.0.2:7000");
+    assertThat(location.toString()).doesNotContain("p%40ss").doesNotContain("p@ss");
+  }
+
+  @Test
+  void sessionkitClusterNodesComeFirstAsGiven() {
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("sessionkit.redis.cluster.nodes", "10.0.0.1:7000,10.0.0.2:7001")
+            .withProperty("spring.data.redis.url", "redis://elsewhere:6379");
+    assertThat(RedisLocation.isConfigured(env)).isTrue();
+
+    RedisLocation location = RedisLocation.resolve(env).orElseThrow();
+
+    assertThat(location.clusterNodes()).containsExactly("10.0.0.1:7000", "10.0.0.2:7001");
+    assertThat(location.source()).isEqualTo("sessionkit.redis.cluster.nodes");
+  }
+
+  @Test
+  void aUrlAndClusterNodesTogetherAreRefusedWithTheFix() {
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("sessionkit.redis.url", "redis://h:6379")
+            .withProperty("sessionkit.redis.cluster.nodes", "10.0.0.1:7000");
     assertThatThrownBy(() -> RedisLocation.resolve(env))
         .isInstanceOf(InvalidSessionKitConfigurationException.class)
-        .hasMessageContaining("does not support Redis Cluster");
+        .hasMessageContaining("not both");
   }
 
   @Test

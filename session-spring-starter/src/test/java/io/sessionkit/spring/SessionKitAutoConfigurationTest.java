@@ -392,6 +392,46 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void clusterNodesSelectTheRedisStoreOnTheCluster(CapturedOutput output) {
+    runner
+        .withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1,127.0.0.1:2")
+        .run(
+            context ->
+                assertThat(context.getBean(SessionStore.class))
+                    .isInstanceOf(RedisSessionStore.class));
+    assertThat(output)
+        .contains(
+            "Redis session store at Redis Cluster redis://127.0.0.1:1,redis://127.0.0.1:2 (from"
+                + " spring.data.redis.cluster.nodes)");
+  }
+
+  @Test
+  void aUrlWithSeveralHostsFailsSayingToSetClusterNodes() {
+    runner
+        .withPropertyValues("sessionkit.redis.url=redis://10.0.0.1:7000,10.0.0.2:7000")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining("sessionkit.redis.cluster.nodes");
+            });
+  }
+
+  @Test
+  void nearCacheOnAClusterFailsSayingWhatToSet() {
+    runner
+        .withPropertyValues(
+            "sessionkit.redis.cluster.nodes=127.0.0.1:1", "sessionkit.near-cache.enabled=true")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(fullTrace(context.getStartupFailure()))
+                  .contains("sessionkit.near-cache.enabled=false");
+            });
+  }
+
+  @Test
   void unparseableRedisUrlFailsWithoutQuotingIt() {
     runner
         .withPropertyValues("sessionkit.redis.url=redis://:pa ss word@[bad")

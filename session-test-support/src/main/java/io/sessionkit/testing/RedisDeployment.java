@@ -1,6 +1,8 @@
 package io.sessionkit.testing;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -51,6 +53,44 @@ interface RedisDeployment {
     return new UnsupportedOperationException(
         operation + " is not possible on a Redis from " + source());
   }
+
+  /** The data servers ({@code host:port}), for clients given a list of nodes. */
+  default List<String> nodes() {
+    throw unsupported("nodes()");
+  }
+
+  /** The data server ({@code host:port}) that accepts writes of {@code key} now. */
+  default String masterOf(String key) {
+    throw unsupported("masterOf()");
+  }
+
+  /** SIGKILL of one of {@link #nodes()}. */
+  default void kill(String node) {
+    throw unsupported("kill(node)");
+  }
+
+  /** SIGSTOP of one of {@link #nodes()}. */
+  default void pause(String node) {
+    throw unsupported("pause(node)");
+  }
+
+  /** SIGCONT of one of {@link #nodes()}. */
+  default void resume(String node) {
+    throw unsupported("resume(node)");
+  }
+
+  /** Starts a killed or stopped node of {@link #nodes()} again on its port, empty. */
+  default void restart(String node) {
+    throw unsupported("restart(node)");
+  }
+
+  /**
+   * Waits until every running server is back in its role: replicas linked to their master, every
+   * slot or the master served.
+   *
+   * @throws IllegalStateException when that takes longer than {@code timeout}
+   */
+  default void awaitHealthy(Duration timeout) {}
 
   /** Deletes every key. */
   void flushAll();

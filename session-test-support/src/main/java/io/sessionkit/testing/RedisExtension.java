@@ -1,6 +1,7 @@
 package io.sessionkit.testing;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,7 +36,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(RedisExtension.class);
 
-  private final @Nullable List<String> privateServerArgs;
+  // how to start the class's private server; null for the run's shared one
+  private final @Nullable Supplier<RedisServer> privateFactory;
   private ExtensionContext.@Nullable Store runStore;
   private @Nullable RedisServer privateServer;
 
@@ -44,8 +46,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
     this(null);
   }
 
-  private RedisExtension(@Nullable List<String> privateServerArgs) {
-    this.privateServerArgs = privateServerArgs;
+  private RedisExtension(@Nullable Supplier<RedisServer> privateFactory) {
+    this.privateFactory = privateFactory;
   }
 
   /** The run's shared server, for {@code @RegisterExtension static} fields. */
@@ -61,13 +63,30 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
    *     RedisServer#startLocal(String...)}
    */
   public static RedisExtension privateServer(String... extraArgs) {
-    return new RedisExtension(List.of(extraArgs));
+    List<String> args = List.of(extraArgs);
+    return new RedisExtension(() -> RedisServer.startLocal(args.toArray(String[]::new)));
+  }
+
+  /**
+   * A private Redis Cluster for the test class ({@link RedisServer#startCluster()}), started on
+   * first use and stopped when the class is done.
+   */
+  public static RedisExtension privateCluster() {
+    return new RedisExtension(RedisServer::startCluster);
+  }
+
+  /**
+   * A private master, replica and three Sentinels for the test class ({@link
+   * RedisServer#startSentinel()}), started on first use and stopped when the class is done.
+   */
+  public static RedisExtension privateSentinel() {
+    return new RedisExtension(RedisServer::startSentinel);
   }
 
   /** Called by JUnit before the class's tests: remembers where the server lives and ends. */
   @Override
   public synchronized void beforeAll(ExtensionContext context) {
-    if (privateServerArgs == null) {
+    if (privateFactory == null) {
       runStore = context.getRoot().getStore(NAMESPACE);
     } else {
       // Values of the class's store are closed after all of the class's after-all callbacks.
@@ -84,9 +103,9 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
    *     be found (the message says how to provide one)
    */
   public synchronized RedisServer server() {
-    if (privateServerArgs != null) {
+    if (privateFactory != null) {
       if (privateServer == null) {
-        privateServer = RedisServer.startLocal(privateServerArgs.toArray(String[]::new));
+        privateServer = privateFactory.get();
       }
       return privateServer;
     }
@@ -111,7 +130,7 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
   /** This extension's server: the run's shared one, or the class's private one. */
   @Override
   public RedisServer resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return privateServerArgs == null ? shared(context.getRoot().getStore(NAMESPACE)) : server();
+    return privateFactory == null ? shared(context.getRoot().getStore(NAMESPACE)) : server();
   }
 
   // The root store lives for the whole run, and JUnit closes AutoCloseable values in it at the

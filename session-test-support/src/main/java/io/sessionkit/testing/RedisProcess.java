@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A private {@code redis-server} child process on a free loopback port, with its own temporary
  * directory: the standalone deployment, and the building block of a topology of several servers.
- * Extra arguments (such as {@code --replicaof} or {@code --cluster-enabled yes}) are passed on.
+ * Extra arguments (such as {@code --replicaof} or {@code --cluster-enabled yes}) are passed on; a
+ * {@link Launch} also says what comes first (a Sentinel's configuration file) and which log line
+ * means ready.
  */
 final class RedisProcess implements RedisDeployment {
 
@@ -36,9 +39,36 @@ final class RedisProcess implements RedisDeployment {
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
   private static final int PORT_ATTEMPTS = 3;
+  // a cluster node also binds port + 10000 for the cluster bus, which must stay below 65536
+  private static final int HIGHEST_CLUSTER_PORT = 55535;
+  private static final String READY = "Ready to accept connections";
+
+  /**
+   * How to start the process.
+   *
+   * @param leadingArgs given the process's private directory, the arguments that come before all
+   *     others (a configuration file it may write there first); called once
+   * @param extraArgs arguments after the defaults, which they override
+   * @param readyLine the log line that says this process bound its port and is ready
+   * @param clusterBus whether port + 10000 must be free too (a cluster node)
+   */
+  record Launch(
+      Function<Path, List<String>> leadingArgs,
+      List<String> extraArgs,
+      String readyLine,
+      boolean clusterBus) {
+
+    /** A standalone server with {@code extraArgs}. */
+    static Launch server(List<String> extraArgs) {
+      return new Launch(dir -> List.of(), extraArgs, READY, false);
+    }
+  }
 
   private final Path binary;
+  private final List<String> leadingArgs;
   private final List<String> extraArgs;
+  private final String readyLine;
+  private final boolean clusterBus;
   private final Path dir;
   private final Path logFile;
   private final Thread cleanup;
@@ -49,13 +79,21 @@ final class RedisProcess implements RedisDeployment {
 
   /** Starts {@code binary} on a free port and returns once it answers {@code PING}. */
   RedisProcess(Path binary, List<String> extraArgs) {
+    this(binary, Launch.server(extraArgs));
+  }
+
+  /** Starts {@code binary} as {@code launch} says, on a free port; returns once it is ready. */
+  RedisProcess(Path binary, Launch launch) {
     this.binary = binary;
-    this.extraArgs = List.copyOf(extraArgs);
+    this.extraArgs = List.copyOf(launch.extraArgs());
+    this.readyLine = launch.readyLine();
+    this.clusterBus = launch.clusterBus() || extraArgs.contains("--cluster-enabled");
     try {
       this.dir = Files.createTempDirectory("sessionkit-redis-");
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create a directory for redis-server", e);
     }
+    this.leadingArgs = List.copyOf(launch.leadingArgs().apply(dir));
     this.logFile = dir.resolve("redis.log");
     this.cleanup = new Thread(this::killAndDelete, "sessionkit-redis-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -135,6 +173,27 @@ final class RedisProcess implements RedisDeployment {
     }
   }
 
+  /**
+   * SIGKILL, as when the machine dies: no save, no goodbye to replicas or clients. Nothing when
+   * already down.
+   */
+  void kill() {
+    Process current = process;
+    if (current != null) {
+      current.destroyForcibly(); // SIGKILL, paused or not
+      if (!waitFor(current, STOP_TIMEOUT)) {
+        throw new IllegalStateException("redis-server on port " + port + " survived SIGKILL");
+      }
+    }
+    process = null;
+    paused = false;
+  }
+
+  /** The server's log so far, for failure messages. */
+  String log() {
+    return logSince(0);
+  }
+
   @Override
   public void restart(boolean fromDump) {
     stop(fromDump);
@@ -199,7 +258,7 @@ final class RedisProcess implements RedisDeployment {
   private int launchOnFreePort() {
     // A port found free can be taken before redis-server binds it; another port is the cure.
     for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-      int candidate = freePort();
+      int candidate = clusterBus ? freeClusterPort() : freePort();
       if (launch(candidate, false)) {
         return candidate;
       }
@@ -217,6 +276,7 @@ final class RedisProcess implements RedisDeployment {
   private boolean launch(int port, boolean fromDump) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
+    command.addAll(leadingArgs);
     command.addAll(
         List.of(
             "--port",
@@ -262,7 +322,7 @@ final class RedisProcess implements RedisDeployment {
             .holds(
                 () ->
                     !started.isAlive()
-                        || (logSince(logOffset).contains("Ready to accept connections")
+                        || (logSince(logOffset).contains(readyLine)
                             && Resp.pong(HOST, port, PROBE_TIMEOUT)));
     if (!started.isAlive()) {
       process = null;
@@ -352,6 +412,26 @@ final class RedisProcess implements RedisDeployment {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not find a free loopback port", e);
+    }
+  }
+
+  // a port whose cluster bus port (+10000) is free as well
+  private static int freeClusterPort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = freePort();
+      if (candidate <= HIGHEST_CLUSTER_PORT && isFree(candidate + 10000)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "Found no free loopback port P <= " + HIGHEST_CLUSTER_PORT + " with P + 10000 free");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException taken) {
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ package io.sessionkit.testing;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,17 @@ public final class RedisServer implements AutoCloseable {
   /** {@link #source()} of a private {@code redis-server} process. */
   public static final String SOURCE_REDIS_SERVER = "redis-server";
 
+  /**
+   * {@link #source()} of a private Redis Cluster: three masters with one replica each ({@link
+   * #startCluster()}).
+   */
+  public static final String SOURCE_CLUSTER = "redis-cluster";
+
+  /**
+   * {@link #source()} of a private master, replica and three Sentinels ({@link #startSentinel()}).
+   */
+  public static final String SOURCE_SENTINEL = "redis-sentinel";
+
   static final String HOW_TO_PROVIDE =
       "Provide Redis in one of these ways: set REDIS_URL=redis://host:port to use a running"
           + " Redis; install redis-server so that it is on the PATH (e.g. `apt-get install"
@@ -96,6 +108,47 @@ public final class RedisServer implements AutoCloseable {
    */
   public static RedisServer startLocal(String... extraArgs) {
     return startLocal(System.getenv(), extraArgs);
+  }
+
+  /**
+   * Starts a private Redis Cluster on free loopback ports: six {@code redis-server
+   * --cluster-enabled yes} processes, three masters with one replica each, created by {@code
+   * redis-cli --cluster create}. Returns once every slot is served and every replica is linked to
+   * its master (a few seconds). {@link #nodes()} are the addresses to give a cluster client; {@link
+   * #uri()} is the first node alone. Close it when done, or get one per test class from {@link
+   * RedisExtension#privateCluster()}.
+   *
+   * @throws IllegalStateException when there is no {@code redis-server} or {@code redis-cli}, or
+   *     the cluster does not come up within a minute
+   */
+  public static RedisServer startCluster() {
+    return announce(new RedisServer(new ClusterDeployment(localBinary("startCluster()"))));
+  }
+
+  /**
+   * Starts a private master, one replica and three Sentinels ({@code redis-server sentinel.conf
+   * --sentinel}, quorum 2, the master down after 2 s without an answer) on free loopback ports.
+   * {@link #uri()} is {@code redis-sentinel://host:port,host:port,host:port#sessionkit}; {@link
+   * #nodes()} are the master and the replica. Returns once the Sentinels agree on the master and
+   * know each other and the replica. Close it when done, or get one per test class from {@link
+   * RedisExtension#privateSentinel()}.
+   *
+   * @throws IllegalStateException when there is no {@code redis-server}, or the group does not come
+   *     up within a minute
+   */
+  public static RedisServer startSentinel() {
+    return announce(new RedisServer(new SentinelDeployment(localBinary("startSentinel()"))));
+  }
+
+  private static Path localBinary(String operation) {
+    return findBinary(System.getenv())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "RedisServer."
+                        + operation
+                        + " needs a redis-server binary, and redis-server is not on the PATH. "
+                        + HOW_TO_PROVIDE));
   }
 
   /** {@link #start()} with the environment as a parameter, so tests can vary it. */
@@ -237,6 +290,109 @@ public final class RedisServer implements AutoCloseable {
   public synchronized void restartFromDump() {
     ensureOpen();
     deployment.restart(true);
+  }
+
+  /**
+   * The data servers as {@code host:port}: a cluster's six nodes (the seed list a cluster client
+   * takes), a Sentinel group's master and replica (in start order, whichever is master now).
+   *
+   * @throws UnsupportedOperationException for a single server
+   */
+  public synchronized List<String> nodes() {
+    ensureOpen();
+    return deployment.nodes();
+  }
+
+  /**
+   * The data server ({@code host:port}) that takes writes of {@code key} now: the master of its
+   * slot in a cluster, the master the Sentinels name in a Sentinel group.
+   *
+   * @throws IllegalStateException while no master serves it (a cluster between a master's death and
+   *     its replica's promotion)
+   * @throws UnsupportedOperationException for a single server
+   */
+  public synchronized String masterOf(String key) {
+    ensureOpen();
+    return deployment.masterOf(key);
+  }
+
+  /**
+   * Kills one of {@link #nodes()} with SIGKILL, as when its machine dies: no save, nothing said to
+   * its replicas or clients. Its replica takes over after the failure detection (about 2 s) and an
+   * election.
+   *
+   * @throws UnsupportedOperationException for a single server (use {@link #stop()})
+   */
+  public synchronized void kill(String node) {
+    ensureOpen();
+    deployment.kill(node);
+  }
+
+  /**
+   * Freezes one of {@link #nodes()} (SIGSTOP): it accepts connections and answers nothing.
+   *
+   * @throws UnsupportedOperationException for a single server (use {@link #pause()})
+   */
+  public synchronized void pause(String node) {
+    ensureOpen();
+    deployment.pause(node);
+  }
+
+  /** Undoes {@link #pause(String)}. */
+  public synchronized void resume(String node) {
+    ensureOpen();
+    deployment.resume(node);
+  }
+
+  /**
+   * Starts a killed node of {@link #nodes()} again on its port, empty: it rejoins as a replica of
+   * whoever took over. Follow with {@link #awaitHealthy(Duration)}.
+   */
+  public synchronized void restart(String node) {
+    ensureOpen();
+    deployment.restart(node);
+  }
+
+  /**
+   * Waits until every running server of a cluster or Sentinel group is back in its place: every
+   * slot (or the master) served, every running replica linked to its master. Returns at once for a
+   * single server.
+   *
+   * @throws IllegalStateException when that takes longer than {@code timeout}; the message shows
+   *     each server's view
+   */
+  public synchronized void awaitHealthy(Duration timeout) {
+    ensureOpen();
+    deployment.awaitHealthy(timeout);
+  }
+
+  /**
+   * The fields of {@code INFO <section>} of one of {@link #nodes()}, such as {@code
+   * connected_slaves} in {@code replication} or {@code errorstat_TRYAGAIN} in {@code errorstats};
+   * empty when it does not answer.
+   */
+  public Map<String, String> info(String node, String section) {
+    int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
+    return RedisNodes.info(port, section);
+  }
+
+  /**
+   * Moves the Redis Cluster slot of {@code key} to the master {@code target} (one of {@link
+   * #nodes()}) as a resharding does: {@code CLUSTER SETSLOT … IMPORTING} on the target, {@code
+   * MIGRATING} on the source, {@code MIGRATE} of each key of the slot, one at a time, then {@code
+   * SETSLOT … NODE} on every master. {@code whenSplit} runs after the first key moved, while the
+   * slot's keys are split between the two nodes (commands on several of them get {@code TRYAGAIN});
+   * the rest moves once it returns. Not synchronized, so that other threads may use the handle
+   * meanwhile.
+   *
+   * @throws UnsupportedOperationException unless this is a cluster
+   */
+  public void migrateSlotOf(String key, String target, Runnable whenSplit) {
+    if (!(deployment instanceof ClusterDeployment cluster)) {
+      throw deployment.unsupported("migrateSlotOf()");
+    }
+    ensureOpen();
+    cluster.migrateSlotOf(key, target, whenSplit);
   }
 
   /**

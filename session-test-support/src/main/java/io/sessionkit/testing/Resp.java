@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +41,78 @@ final class Resp {
       out.write(encode(args));
       out.flush();
       return readLine(socket.getInputStream());
+    }
+  }
+
+  /**
+   * Sends one command on a fresh connection and reads its whole reply: a simple or bulk string as a
+   * {@code String}, an integer as a {@code Long}, an array as a {@code List}, a nil as {@code
+   * null}.
+   *
+   * @throws IOException when the server cannot be reached, does not answer within {@code timeout},
+   *     or answers an error (its message is the exception's)
+   */
+  static @Nullable Object call(String host, int port, Duration timeout, String... args)
+      throws IOException {
+    int millis = Math.toIntExact(Math.max(1, timeout.toMillis()));
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      out.write(encode(args));
+      out.flush();
+      return readReply(socket.getInputStream());
+    }
+  }
+
+  /** {@link #call} for a command whose reply is a string (INFO, CLUSTER NODES, …). */
+  static String text(String host, int port, Duration timeout, String... args) throws IOException {
+    Object reply = call(host, port, timeout, args);
+    if (!(reply instanceof String text)) {
+      throw new IOException(String.join(" ", args) + " answered " + reply + ", not a string");
+    }
+    return text;
+  }
+
+  private static @Nullable Object readReply(InputStream in) throws IOException {
+    String line = readLine(in);
+    if (line == null || line.isEmpty()) {
+      throw new IOException("the connection closed before a reply");
+    }
+    String rest = line.substring(1);
+    switch (line.charAt(0)) {
+      case '+':
+        return rest;
+      case '-':
+        throw new IOException(rest);
+      case ':':
+        return Long.parseLong(rest);
+      case '$':
+        {
+          int length = Integer.parseInt(rest);
+          if (length < 0) {
+            return null;
+          }
+          byte[] data = in.readNBytes(length + 2);
+          if (data.length < length + 2) {
+            throw new IOException("the connection closed inside a reply");
+          }
+          return new String(data, 0, length, StandardCharsets.UTF_8);
+        }
+      case '*':
+        {
+          int count = Integer.parseInt(rest);
+          if (count < 0) {
+            return null;
+          }
+          List<@Nullable Object> items = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            items.add(readReply(in));
+          }
+          return items;
+        }
+      default:
+        throw new IOException("not a RESP2 reply: " + line);
     }
   }
 
