@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  *       (older browsers send no {@code Origin} on some same-origin requests). {@code Origin: null}
  *       (sandboxed frames, {@code data:} and {@code file:} pages, some redirects) and a source that
  *       is not an http(s) origin are refused.
- *   <li>{@code Sec-Fetch-Site: cross-site} or {@code same-site}: only a source in the allowed list
- *       passes. A sibling subdomain ({@code same-site}) can plant cookies and is not trusted by
- *       default; the own origin cannot honestly come cross-site.
+ *   <li>{@code Sec-Fetch-Site: cross-site} is refused, even from an allowed origin: the allowed
+ *       list is for front ends on the same site (another port or subdomain), which is also where
+ *       the default {@code SameSite=Lax} cookies go. {@code same-site}: only a source in the
+ *       allowed list passes; a sibling subdomain can plant cookies and is not trusted by default.
  *   <li>Otherwise: no source at all passes (curl, server-to-server clients and older browsers send
  *       neither header); a source passes when it is the request's own origin or an allowed one.
  * </ul>
@@ -115,7 +116,11 @@ final class Origins {
       }
     }
     String site = fetchSite(request);
-    if (site.equals("cross-site") || site.equals("same-site")) {
+    if (site.equals("cross-site")) {
+      // whatever the source: a page on another site never acts with this site's credentials
+      return false;
+    }
+    if (site.equals("same-site")) {
       return source.filter(allowed::contains).isPresent();
     }
     if (source.isEmpty()) {

@@ -121,6 +121,18 @@ class OriginsTest {
   }
 
   @Test
+  void crossSiteIsRefusedEvenFromAnAllowedOrigin() {
+    assertThat(
+            allows(
+                ALLOWING_SIBLING,
+                "Origin",
+                "https://www.app.example",
+                "Sec-Fetch-Site",
+                "cross-site"))
+        .isFalse();
+  }
+
+  @Test
   void sameSiteIsRefusedUnlessItsOriginIsAllowed() {
     assertThat(allows(OWN_ONLY, "Sec-Fetch-Site", "same-site")).isFalse();
     assertThat(allows(OWN_ONLY, "Origin", "https://www.app.example", "Sec-Fetch-Site", "same-site"))
