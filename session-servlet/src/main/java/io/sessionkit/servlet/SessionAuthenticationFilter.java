@@ -181,9 +181,11 @@ public final class SessionAuthenticationFilter implements Filter {
     }
 
     /**
-     * Origins besides the request's own that may make cookie-authenticated unsafe requests, each
-     * {@code scheme://host[:port]} with scheme {@code http} or {@code https} and nothing after the
-     * port, such as {@code https://app.example.com}. Replaces any earlier list. Default none.
+     * Origins besides the request's own that may make cookie-authenticated unsafe requests and
+     * refreshes, each {@code scheme://host[:port]} with scheme {@code http} or {@code https} and
+     * nothing after the port, such as {@code https://app.example.com}. Only these pass when the
+     * browser says {@code Sec-Fetch-Site: cross-site} or {@code same-site}: list an origin only if
+     * it is trusted like the application's own pages. Replaces any earlier list. Default none.
      * Behind a TLS-terminating proxy the request's own origin is seen as {@code http://…}; list the
      * public origin here unless the container is told about the proxy.
      *
