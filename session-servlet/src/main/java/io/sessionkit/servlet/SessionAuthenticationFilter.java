@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import io.sessionkit.AuthenticationResult;
 import io.sessionkit.SessionManager;
+import io.sessionkit.internal.SessionIds;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -119,7 +120,7 @@ public final class SessionAuthenticationFilter implements Filter {
           log.debug(
               "Refused cross-site {} {} from {}",
               request.getMethod(),
-              request.getRequestURI(),
+              loggablePath(request),
               clientInfo.resolve(request).ip());
         }
         Responses.discardBody(request);
@@ -139,12 +140,23 @@ public final class SessionAuthenticationFilter implements Filter {
       log.debug(
           "Refused {} {} from {}: {}",
           request.getMethod(),
-          request.getRequestURI(),
+          loggablePath(request),
           clientInfo.resolve(request).ip(),
           authentication.map(a -> a.status() + "/" + a.tokenStatus()).orElse("no token"));
     }
     Responses.discardBody(request);
     Responses.refuseUnauthenticated(response, check, cookies);
+  }
+
+  /**
+   * The request's path for a log line, with a long last segment (such as the session id of {@code
+   * DELETE .../sessions/{id}}) cut to the prefix the core's logs name sessions by.
+   */
+  static String loggablePath(HttpServletRequest request) {
+    String uri = String.valueOf(request.getRequestURI());
+    int slash = uri.lastIndexOf('/');
+    String last = uri.substring(slash + 1);
+    return uri.substring(0, slash + 1) + SessionIds.shortForm(last);
   }
 
   @Override
