@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import io.sessionkit.AuthenticationResult;
 import io.sessionkit.SessionManager;
+import io.sessionkit.internal.SessionIds;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -123,7 +124,7 @@ public final class SessionAuthenticationFilter implements Filter {
           log.debug(
               "Refused cross-site {} {} from {}",
               request.getMethod(),
-              request.getRequestURI(),
+              loggablePath(request),
               clientInfo.resolve(request).ip());
         }
         Responses.discardBody(request);
@@ -143,12 +144,23 @@ public final class SessionAuthenticationFilter implements Filter {
       log.debug(
           "Refused {} {} from {}: {}",
           request.getMethod(),
-          request.getRequestURI(),
+          loggablePath(request),
           clientInfo.resolve(request).ip(),
           authentication.map(a -> a.status() + "/" + a.tokenStatus()).orElse("no token"));
     }
     Responses.discardBody(request);
     Responses.refuseUnauthenticated(response, check, cookies);
+  }
+
+  /**
+   * The request's path for a log line, with a long last segment (such as the session id of {@code
+   * DELETE .../sessions/{id}}) cut to the prefix the core's logs name sessions by.
+   */
+  static String loggablePath(HttpServletRequest request) {
+    String uri = String.valueOf(request.getRequestURI());
+    int slash = uri.lastIndexOf('/');
+    String last = uri.substring(slash + 1);
+    return uri.substring(0, slash + 1) + SessionIds.shortForm(last);
   }
 
   @Override
@@ -185,9 +197,11 @@ public final class SessionAuthenticationFilter implements Filter {
     }
 
     /**
-     * Origins besides the request's own that may make cookie-authenticated unsafe requests, each
-     * {@code scheme://host[:port]} with scheme {@code http} or {@code https} and nothing after the
-     * port, such as {@code https://app.example.com}. Replaces any earlier list. Default none.
+     * Origins besides the request's own that may make cookie-authenticated unsafe requests and
+     * refreshes, each {@code scheme://host[:port]} with scheme {@code http} or {@code https} and
+     * nothing after the port, such as {@code https://app.example.com}. Only these pass when the
+     * browser says {@code Sec-Fetch-Site: cross-site} or {@code same-site}: list an origin only if
+     * it is trusted like the application's own pages. Replaces any earlier list. Default none.
      * Behind a TLS-terminating proxy the request's own origin is seen as {@code http://…}; list the
      * public origin here unless the container is told about the proxy.
      *

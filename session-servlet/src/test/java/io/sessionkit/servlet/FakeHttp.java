@@ -19,7 +19,7 @@ final class FakeHttp {
 
   /**
    * A request from {@code remoteAddr} with headers given as name, value pairs, addressed to {@code
-   * https://app.example} (port 443).
+   * https://app.example} (port 443); the pseudo-header {@code :path} sets its request URI.
    */
   static HttpServletRequest request(String remoteAddr, String... headers) {
     Map<String, List<String>> map = new LinkedHashMap<>();
@@ -36,6 +36,10 @@ final class FakeHttp {
                   case "getScheme" -> "https";
                   case "getServerName" -> "app.example";
                   case "getServerPort" -> 443;
+                  case "getRequestURI" -> {
+                    List<String> values = map.get(":path");
+                    yield values == null ? "/" : values.get(0);
+                  }
                   case "getHeader" -> {
                     List<String> values = map.get(((String) args[0]).toLowerCase());
                     yield values == null ? null : values.get(0);
