@@ -495,9 +495,9 @@ final class SessionKitBuilders {
         String name = placeholder.group(1);
         throw new InvalidSessionKitConfigurationException(
             property
-                + " is the placeholder "
-                + placeholder.group()
-                + ", which nothing resolved: neither the environment variable nor the property "
+                + " is the placeholder ${"
+                + name
+                + "}, which nothing resolved: neither the environment variable nor the property "
                 + name
                 + " is set",
             "set "

@@ -51,7 +51,7 @@ final class SessionKitCorsFilter implements Filter {
       throws IOException, ServletException {
     if (!(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
-        || !CorsUtils.isCorsRequest(request)) {
+        || !isCorsRequest(request)) {
       chain.doFilter(req, res);
       return;
     }
@@ -74,6 +74,16 @@ final class SessionKitCorsFilter implements Filter {
     response.setContentType("application/json;charset=UTF-8");
     response.setContentLength(REFUSED.length);
     response.getOutputStream().write(REFUSED);
+  }
+
+  // An Origin that is no URL (bytes a browser never sends) makes Spring's check throw: such a
+  // request is no CORS request, and sessionkit's own origin check judges it further on.
+  private static boolean isCorsRequest(HttpServletRequest request) {
+    try {
+      return CorsUtils.isCorsRequest(request);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override

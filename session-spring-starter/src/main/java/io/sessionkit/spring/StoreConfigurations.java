@@ -51,6 +51,7 @@ final class StoreConfigurations {
       RedisLocation location =
           RedisLocation.resolve(environment)
               .orElseThrow(() -> new IllegalStateException("no Redis is configured"));
+      SessionKitBuilders.resolved(location.source(), location.uri());
       RedisSessionStore.Builder builder;
       try {
         builder =

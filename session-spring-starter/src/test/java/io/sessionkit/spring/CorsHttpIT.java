@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.testing.CookieClient;
 import io.sessionkit.testing.CookieClient.Reply;
+import io.sessionkit.testing.RawHttp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -93,6 +94,19 @@ class CorsHttpIT {
 
     assertThat(me.status()).isEqualTo(200);
     assertThat(me.header("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void anOriginThatIsNoUrlIsNoCorsRequestAndNever500() {
+    RawHttp.Answer answer =
+        RawHttp.send(
+            port,
+            RawHttp.head(
+                "GET /api/me HTTP/1.1",
+                port,
+                RawHttp.header("Origin: https://", 0xc3, 0xa9, 'v', 'i', 'l', '.', 'e', 'x')));
+
+    assertThat(answer.status()).isEqualTo(401);
   }
 
   private Reply preflight(String path, String origin, String method) {

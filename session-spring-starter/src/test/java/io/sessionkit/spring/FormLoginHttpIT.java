@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
       "server.address=127.0.0.1",
       "sessionkit.jwt.secret=form-secret-form-secret-form-secret-form",
       "sessionkit.cookie.secure=false",
-      "sessionkit.paths.permit=/login"
+      "sessionkit.paths.permit=/login,/api/login"
     })
 class FormLoginHttpIT {
 
@@ -52,6 +52,23 @@ class FormLoginHttpIT {
     assertThat(body.get("roles").toString()).isEqualTo("[\"USER\"]");
     assertThat(context.getBean(SessionManager.class).sessions("form-alice").liveCount())
         .isPositive();
+  }
+
+  @Test
+  void aLoginOnTheApplicationsAuthenticationManagerStartsASessionThroughSessionLogin() {
+    CookieClient client = CookieClient.on(port);
+
+    Reply login = client.post("/api/login?username=form-alice&password=form-password", null);
+
+    assertThat(login.status()).isEqualTo(200);
+    assertThat(client.cookie("access_token")).isPresent();
+    assertThat(JSON.readTree(client.get("/api/me").body()).get("user").asString())
+        .isEqualTo("form-alice");
+    assertThat(
+            CookieClient.on(port)
+                .post("/api/login?username=form-alice&password=wrong", null)
+                .status())
+        .isEqualTo(401);
   }
 
   @Test

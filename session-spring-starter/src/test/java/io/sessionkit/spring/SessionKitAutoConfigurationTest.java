@@ -432,6 +432,20 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void anUnresolvedRedisUrlPlaceholderIsNamedAsSuch() {
+    runner
+        .withPropertyValues("sessionkit.redis.url=${SESSIONKIT_TEST_REDIS_NOT_SET}")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining(
+                      "sessionkit.redis.url is the placeholder ${SESSIONKIT_TEST_REDIS_NOT_SET}");
+            });
+  }
+
+  @Test
   void unparseableRedisUrlFailsWithoutQuotingIt() {
     runner
         .withPropertyValues("sessionkit.redis.url=redis://:pa ss word@[bad")
