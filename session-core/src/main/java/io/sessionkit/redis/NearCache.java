@@ -74,14 +74,18 @@ final class NearCache implements AutoCloseable {
   private final AtomicLongArray invalidations = new AtomicLongArray(STRIPES);
   private final Object connectLock = new Object();
   private volatile @Nullable StatefulRedisConnection<String, String> connection;
+  // on a Redis Cluster: the masters' broadcast tracking, instead of the one OPTIN connection
+  private final @Nullable ClusterTracking cluster;
   private volatile boolean tracking;
   private volatile boolean closed;
 
   /**
    * @param touch the touch script: KEYS[1] the user's index, ARGV[2] the member; answers {end, last
    *     activity} in ms for a live session, an empty array for an ended one
+   * @param indexPrefix what every user's index key starts with (watched by prefix on a cluster)
    */
-  NearCache(RedisBackend redis, RedisScript touch, Duration maxAge, int maxEntries) {
+  NearCache(
+      RedisBackend redis, RedisScript touch, Duration maxAge, int maxEntries, String indexPrefix) {
     this.redis = redis;
     this.touch = touch;
     this.maxAge = maxAge;
@@ -101,6 +105,16 @@ final class NearCache implements AutoCloseable {
             .expireAfterWrite(maxAge)
             .executor(Runnable::run)
             .build();
+    this.cluster =
+        redis.connector() instanceof RedisConnector.Cluster nodes
+            ? new ClusterTracking(
+                nodes.client(),
+                nodes.seed(),
+                redis.commandTimeout(),
+                indexPrefix,
+                this::onPush,
+                this::clear)
+            : null;
     // what was cached while Redis answered may be stale once it does not, and the tracking
     // connection may be as dead as the one that stopped answering
     redis.onBreakerOpen(this::dropConnection);
@@ -146,27 +160,51 @@ final class NearCache implements AutoCloseable {
     int stripe = stripe(indexKey);
     long invalidationsBefore = invalidations.get(stripe);
     long filledAt = System.nanoTime();
+    if (cluster != null && !cluster.ready()) {
+      return Optional.empty();
+    }
     List<Object> live =
-        redis.callOn(
-            () -> trackedConnection().sync(),
-            sync -> {
-              RedisAsyncCommands<String, String> async = sync.getStatefulConnection().async();
-              // sent together, one round trip; with OPTIN, only the command right after CACHING
-              // yes has its keys tracked: the user's index alone, not every key the script declares
-              RedisFuture<String> caching = async.clientCaching(true);
-              RedisFuture<Double> tracked = async.zscore(indexKey, member);
-              RedisFuture<List<Object>> touched =
-                  async.evalsha(touch.sha(), ScriptOutputType.MULTI, keys, args);
-              redis.answer(caching);
-              redis.answer(tracked);
-              try {
-                return redis.answer(touched);
-              } catch (RedisNoScriptException e) {
-                return sync.<List<Object>>eval(touch.source(), ScriptOutputType.MULTI, keys, args);
-              }
-            });
+        cluster != null
+            // broadcast tracking watches the index whichever connection reads it
+            ? redis.run(touch, ScriptOutputType.MULTI, keys, args)
+            : fillOnTrackingConnection(keys, args);
+    return Optional.of(
+        keep(indexKey, member, live, generationBefore, stripe, invalidationsBefore, filledAt));
+  }
+
+  private List<Object> fillOnTrackingConnection(String[] keys, String[] args) {
+    String indexKey = keys[0];
+    String member = args[1];
+    return redis.callOn(
+        () -> trackedConnection().sync(),
+        sync -> {
+          RedisAsyncCommands<String, String> async = sync.getStatefulConnection().async();
+          // sent together, one round trip; with OPTIN, only the command right after CACHING
+          // yes has its keys tracked: the user's index alone, not every key the script declares
+          RedisFuture<String> caching = async.clientCaching(true);
+          RedisFuture<Double> tracked = async.zscore(indexKey, member);
+          RedisFuture<List<Object>> touched =
+              async.evalsha(touch.sha(), ScriptOutputType.MULTI, keys, args);
+          redis.answer(caching);
+          redis.answer(tracked);
+          try {
+            return redis.answer(touched);
+          } catch (RedisNoScriptException e) {
+            return sync.<List<Object>>eval(touch.source(), ScriptOutputType.MULTI, keys, args);
+          }
+        });
+  }
+
+  private SessionCheck keep(
+      String indexKey,
+      String member,
+      List<Object> live,
+      long generationBefore,
+      int stripe,
+      long invalidationsBefore,
+      long filledAt) {
     if (live.isEmpty()) {
-      return Optional.of(SessionCheck.ended());
+      return SessionCheck.ended();
     }
     Instant endsAt = Instant.ofEpochMilli(RedisSessionStore.number(live.get(0)));
     Instant activeAt = Instant.ofEpochMilli(RedisSessionStore.number(live.get(1)));
@@ -186,7 +224,7 @@ final class NearCache implements AutoCloseable {
               next.put(member, verdict);
               return next;
             });
-    return Optional.of(SessionCheck.live(endsAt));
+    return SessionCheck.live(endsAt);
   }
 
   /**
@@ -194,6 +232,11 @@ final class NearCache implements AutoCloseable {
    * answered after the write, so a fill never sees the deadline the write moved on.
    */
   void recordActivity(String[] keys, String... args) {
+    if (cluster != null) {
+      // the store's cluster connection sends a slot's commands in order, fills included
+      redis.runLater(new RedisBackend.ScriptCall(touch, ScriptOutputType.MULTI, keys, args));
+      return;
+    }
     redis.runLaterOn(
         () -> RedisLink.of(trackedConnection()),
         new RedisBackend.ScriptCall(touch, ScriptOutputType.MULTI, keys, args));
@@ -253,6 +296,11 @@ final class NearCache implements AutoCloseable {
   // A connection whose peer stopped answering may be half-open: drop it with everything it told,
   // and let the next fill connect afresh.
   private void dropConnection() {
+    if (cluster != null) {
+      cluster.drop();
+      clear();
+      return;
+    }
     StatefulRedisConnection<String, String> dropped;
     synchronized (connectLock) {
       dropped = connection;
@@ -295,6 +343,9 @@ final class NearCache implements AutoCloseable {
       closed = true;
     }
     dropConnection();
+    if (cluster != null) {
+      cluster.close();
+    }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     log.debug("Near-cache closed");
   }

@@ -123,6 +123,11 @@ final class RedisBackend implements AutoCloseable {
     throw new IllegalStateException("a Redis Cluster has no single URI");
   }
 
+  /** What connections go to: one server or a cluster. */
+  RedisConnector connector() {
+    return connector;
+  }
+
   /** Where Redis is, for messages: addresses, no credentials. */
   String describe() {
     return connector.describe();

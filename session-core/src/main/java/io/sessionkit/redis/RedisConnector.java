@@ -272,6 +272,16 @@ sealed interface RedisConnector permits RedisConnector.Single, RedisConnector.Cl
       return client.connectPubSub(StringCodec.UTF8);
     }
 
+    /** The cluster client: its topology and events, for the near-cache's tracking connections. */
+    RedisClusterClient client() {
+      return client;
+    }
+
+    /** A configured node: credentials, TLS and timeouts that every node's connection uses. */
+    RedisURI seed() {
+      return nodes.get(0);
+    }
+
     @Override
     public String describe() {
       return "Redis Cluster at "

@@ -51,6 +51,11 @@ final class RedisKeys {
   }
 
   /** The user's live sessions by end time. */
+  /** What every user's index key starts with. */
+  String indexPrefix() {
+    return prefix + "user-sessions:";
+  }
+
   String index(String tag) {
     return prefix + "user-sessions:{" + tag + "}";
   }

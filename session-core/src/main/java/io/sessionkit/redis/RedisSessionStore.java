@@ -91,7 +91,8 @@ public final class RedisSessionStore implements SessionStore {
     this.nearCache =
         b.nearCacheMaxAge.isZero()
             ? null
-            : new NearCache(redis, TOUCH, b.nearCacheMaxAge, b.nearCacheMaxEntries);
+            : new NearCache(
+                redis, TOUCH, b.nearCacheMaxAge, b.nearCacheMaxEntries, keys.indexPrefix());
   }
 
   /** A builder; {@link Builder#uri(String)} or {@link Builder#clusterNodes(List)} is required. */
@@ -640,7 +641,8 @@ public final class RedisSessionStore implements SessionStore {
      * but every one must belong to the same cluster. The store then follows the cluster's topology
      * (refreshed on every redirection or lost node, and every 10 s), retries a command whose slot
      * is being migrated, and loads its scripts into every node. The passwords never appear in
-     * messages. Not with the {@link #nearCache near-cache}, which needs a single server.
+     * messages. With the {@link #nearCache near-cache}, each master is watched by a connection of
+     * its own in broadcast mode (see docs/performance.md).
      *
      * @throws IllegalArgumentException when the list is empty, or a node is not {@code host:port}
      *     or a {@code redis://}/{@code rediss://} URI of one host
@@ -797,8 +799,7 @@ public final class RedisSessionStore implements SessionStore {
      * {@link #clusterNodes} that are not one cluster (calls fail with an {@link
      * IllegalStateException} that says what to configure).
      *
-     * @throws IllegalStateException when neither or both of uri and clusterNodes were given, or the
-     *     near-cache was asked for on a cluster
+     * @throws IllegalStateException when neither or both of uri and clusterNodes were given
      */
     public RedisSessionStore build() {
       if (uri == null && clusterNodes.isEmpty()) {
@@ -820,12 +821,6 @@ public final class RedisSessionStore implements SessionStore {
       if (uri != null && !clusterNodes.isEmpty()) {
         throw new IllegalStateException(
             "give either uri (one server, or Sentinel) or clusterNodes (a Redis Cluster), not both");
-      }
-      if (!clusterNodes.isEmpty() && !nearCacheMaxAge.isZero()) {
-        throw new IllegalStateException(
-            "the near-cache needs one Redis server (or Sentinel): its invalidations come on one"
-                + " tracking connection, which a Redis Cluster spreads over its nodes. Leave the"
-                + " near-cache off on a cluster (in Spring Boot: sessionkit.near-cache.enabled=false)");
       }
       return new RedisSessionStore(this);
     }
