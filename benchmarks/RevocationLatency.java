@@ -9,7 +9,7 @@
  * in between (0 when revocation holds on the next request). Prints a Markdown table per kind.
  *
  *   java benchmarks/RevocationLatency.java --a http://127.0.0.1:PA --b http://127.0.0.1:PB
- *       [--trials 200] [--warmup-trials 30] [--poll-path /api/v1/auth/sessions] [--csv FILE]
+ *       [--trials 200] [--warmup-trials 30] [--poll-path /api/v1/auth/me] [--csv FILE]
  *
  * The warm-up trials run first, the same way, and are not recorded (so B's JIT is warm).
  *
@@ -69,7 +69,7 @@ public class RevocationLatency {
   public static void main(String[] args) throws Exception {
     int trials = 200;
     int warmupTrials = 30;
-    String pollPath = "/api/v1/auth/sessions";
+    String pollPath = "/api/v1/auth/me";
     Path csv = null;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {

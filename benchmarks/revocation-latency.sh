@@ -3,22 +3,21 @@
 # same JWT_SECRET; sessions revoked on A (logout, DELETE /sessions/{id}, logout-all) while B is
 # polled with their tokens. Prints p50/p99/max from A's answer to B's first 401, per kind.
 #
-#   benchmarks/revocation-latency.sh [--trials 200] [--warmup-trials 30] [--poll-path /api/v1/auth/sessions]
+#   benchmarks/revocation-latency.sh [--trials 200] [--warmup-trials 30] [--poll-path /api/v1/auth/me]
 #       [--port-a P] [--port-b P] [--env VAR=VALUE]... [--csv FILE] [--no-build]
 #
-# --env goes to both instances (e.g. --env SESSION_NEAR_CACHE=true once the near-cache exists).
+# --env goes to both instances (e.g. --env SESSION_NEAR_CACHE=true).
 #
-# Why /api/v1/auth/sessions and not /me by default: the example app keeps user accounts in each
-# process's memory for now, so a user registered on A does not exist on B, and B answers /me with
-# 401 "This account no longer exists" whatever the session. /sessions needs only the session. Once
-# accounts live in Redis (as the contract says), poll /me with --poll-path /api/v1/auth/me.
+# B is polled on /api/v1/auth/me, the plainest authenticated request: the example app keeps its
+# accounts in Redis, so a user registered on A is known to B. --poll-path /api/v1/auth/sessions
+# polls the device list instead (the default of earlier runs, when accounts were per instance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 
 TRIALS=200
 WARMUP_TRIALS=30
-POLL_PATH=/api/v1/auth/sessions
+POLL_PATH=/api/v1/auth/me
 PORT_A=
 PORT_B=
 EXTRA_ENV=()
@@ -34,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --env) EXTRA_ENV+=("$2"); shift 2 ;;
     --csv) CSV=$(realpath -m "$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -1,20 +1,27 @@
 /*
- * Load-and-fault run for the example app: a concurrent client load against a running app while
- * its Redis fails. Standalone: Redis is paused, resumed, shut down and restarted from its dump.
- * Cluster (3 masters, 1 replica each): a master is killed (SIGKILL), its replica takes over, the
- * killed node comes back as a replica. Sentinel (master, replica, 3 Sentinels): the master is
+ * Load-and-fault run for the example app: a concurrent client load against running app instances
+ * while their Redis fails. Standalone: Redis is paused, resumed, shut down and restarted from its
+ * dump. Cluster (3 masters, 1 replica each): a master is killed (SIGKILL), its replica takes over,
+ * the killed node comes back as a replica. Sentinel (master, replica, 3 Sentinels): the master is
  * killed, the Sentinels promote the replica, the old master comes back as its replica. Prints
  * requests by status and latency percentiles per phase, then checks every session the clients
- * believe live or ended against the app and against Redis. Exits non-zero on any 500 or any lost
- * or resurrected session.
+ * believe live or ended against every instance and against Redis. Exits non-zero on any 500 or
+ * any lost or resurrected session.
+ *
+ * With --instances 2 (or more) the instances share the one Redis deployment, and each request goes
+ * to an instance picked at random: every user is registered on one instance and logs in on all of
+ * them, so that each instance knows every account before the outage. A session logged out during
+ * the outage is then also tried on an instance that did not end it: the instance that ended it
+ * must refuse it at once; the others accept it until Redis is back and the record is written (what
+ * docs/outages.md says, "Other instances, during the outage"), and must refuse it after that.
  *
  * Usage (the wrapper scripts/load-and-fault.sh builds the jar first):
  *   java scripts/LoadAndFault.java --jar session-example-app/target/sessionkit-example-app-*.jar \
- *       [--topology standalone|cluster|sentinel] [--mode jwt-only|deny] [--clients 16]
- *       [--users 20] [--phase-seconds 10]
+ *       [--topology standalone|cluster|sentinel] [--mode jwt-only|deny] [--instances 1]
+ *       [--clients 16] [--users 20] [--phase-seconds 10]
  *
  * JDK only (single-file source launch); starts its own redis-server processes (and redis-cli
- * --cluster create for a cluster) and the app on free loopback ports.
+ * --cluster create for a cluster) and app instances on free loopback ports.
  */
 
 import java.io.IOException;
@@ -49,19 +56,38 @@ public class LoadAndFault {
 
   record Sample(String phase, int status, long micros) {}
 
-  /** A session as the clients know it: its access token and whether they ended it. */
+  /**
+   * A session as the clients know it: its access token, whether they ended it, and, for an end
+   * during an outage, the instance that ended it.
+   */
   static final class Known {
     final String userAgent;
     final String sessionId;
     final String token;
+    final String createdOn;
+    final String createdInPhase;
     volatile boolean ended;
+    volatile String endedDuringOutageOn;
+    volatile String endedOn;
+    volatile String endedInPhase;
 
-    Known(String userAgent, String sessionId, String token) {
+    Known(String userAgent, String sessionId, String token, String createdOn, String createdInPhase) {
       this.userAgent = userAgent;
       this.sessionId = sessionId;
       this.token = token;
+      this.createdOn = createdOn;
+      this.createdInPhase = createdInPhase;
+    }
+
+    /** Where and when it began and ended, for a problem report. */
+    String history() {
+      return "made on " + createdOn + " in " + createdInPhase
+          + (endedOn != null ? ", logged out on " + endedOn + " in " + endedInPhase : "");
     }
   }
+
+  /** The phases in which Redis does not answer. */
+  static final List<String> OUTAGE = List.of("redis-paused", "redis-stopped");
 
   static final Pattern SESSION_ID = Pattern.compile("\"session_id\":\"([A-Za-z0-9_-]+)\"");
   static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([A-Za-z0-9_.-]+)\"");
@@ -71,6 +97,7 @@ public class LoadAndFault {
   static int clients = 16;
   static int users = 20;
   static int phaseSeconds = 10;
+  static int instances = 1;
   static Path jar;
 
   static final HttpClient http =
@@ -80,7 +107,10 @@ public class LoadAndFault {
   static final List<String> userNames = new ArrayList<>();
   static final AtomicReference<String> phase = new AtomicReference<>("setup");
   static final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
-  static String base;
+  static final List<String> bases = new ArrayList<>();
+  // a session ended during an outage, tried on an instance that did not end it:
+  // "ended in phase -> tried in phase" -> status -> count
+  static final Map<String, Map<Integer, Integer>> otherInstance = new ConcurrentHashMap<>();
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {
@@ -90,6 +120,7 @@ public class LoadAndFault {
         case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         case "--users" -> users = Integer.parseInt(args[i + 1]);
         case "--phase-seconds" -> phaseSeconds = Integer.parseInt(args[i + 1]);
+        case "--instances" -> instances = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -98,29 +129,39 @@ public class LoadAndFault {
       throw new IllegalArgumentException("--jar must name the example app's jar, but was " + jar);
     }
     Path dir = Files.createTempDirectory("sessionkit-load-");
+    if (instances < 1) {
+      throw new IllegalArgumentException("--instances must be >= 1, but was " + instances);
+    }
     Topology redis = switch (topology) {
       case "standalone" -> new Standalone(Redis.start(dir));
       case "cluster" -> Cluster.start(dir);
       case "sentinel" -> Sentinels.start(dir);
       default -> throw new IllegalArgumentException("--topology is standalone, cluster or sentinel");
     };
-    Process app = null;
+    List<Process> apps = new ArrayList<>();
     int exit = 1;
     try {
-      int appPort = freePort();
-      base = "http://127.0.0.1:" + appPort;
-      ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toString());
-      pb.environment().put("SERVER_PORT", Integer.toString(appPort));
-      redis.configure(pb.environment());
-      pb.environment().put("JWT_SECRET", "load-and-fault-secret-0123456789-abcdefghij");
-      pb.environment().put("COOKIE_SECURE", "false");
-      pb.environment().put("SESSION_FALLBACK", mode);
-      pb.environment().put("LOGIN_MAX_ATTEMPTS", "1000000");
-      pb.redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile());
-      app = pb.start();
-      waitForApp();
-      System.out.printf("topology=%s mode=%s clients=%d users=%d phase=%ds app=%s redis=%s log=%s%n",
-          topology, mode, clients, users, phaseSeconds, base, redis, dir.resolve("app.log"));
+      List<String> logs = new ArrayList<>();
+      for (int n = 0; n < instances; n++) {
+        int appPort = freePort();
+        bases.add("http://127.0.0.1:" + appPort);
+        Path log = dir.resolve(instances == 1 ? "app.log" : "app-" + (char) ('a' + n) + ".log");
+        logs.add(log.toString());
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toString());
+        pb.environment().put("SERVER_PORT", Integer.toString(appPort));
+        redis.configure(pb.environment());
+        pb.environment().put("JWT_SECRET", "load-and-fault-secret-0123456789-abcdefghij");
+        pb.environment().put("COOKIE_SECURE", "false");
+        pb.environment().put("SESSION_FALLBACK", mode);
+        pb.environment().put("LOGIN_MAX_ATTEMPTS", "1000000");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        apps.add(pb.start());
+      }
+      for (String base : bases) {
+        waitForApp(base);
+      }
+      System.out.printf("topology=%s mode=%s instances=%d clients=%d users=%d phase=%ds apps=%s redis=%s logs=%s%n",
+          topology, mode, instances, clients, users, phaseSeconds, bases, redis, logs);
 
       setup();
       List<Phase> phases = redis.phases();
@@ -143,8 +184,10 @@ public class LoadAndFault {
       report(phases);
       exit = verify(redis) ? 0 : 1;
     } finally {
-      if (app != null) {
+      for (Process app : apps) {
         app.destroy();
+      }
+      for (Process app : apps) {
         app.waitFor();
       }
       redis.stop();
@@ -152,28 +195,33 @@ public class LoadAndFault {
     System.exit(exit);
   }
 
+  /** Registers every user on one instance and logs it in on each (so that each knows it). */
   static void setup() throws Exception {
     for (int i = 0; i < users; i++) {
       String name = "load" + i + "_" + Long.toString(System.nanoTime(), 36);
-      int status = send("POST", "/api/v1/auth/register", null, "{\"username\":\"" + name + "\",\"password\":\"password-" + i + "\"}", "setup").statusCode();
+      String on = bases.get(i % bases.size());
+      int status = send(on, "POST", "/api/v1/auth/register", null, "{\"username\":\"" + name + "\",\"password\":\"password-" + i + "\"}", "setup").statusCode();
       if (status != 201) {
         throw new IllegalStateException("register answered " + status);
       }
       userNames.add(name);
-      login(i);
+      for (String base : bases) {
+        login(base, i);
+      }
     }
   }
 
   /** Logs user i in from a new device; the session is remembered if the login succeeded. */
-  static void login(int i) {
+  static void login(String base, int i) {
     String agent = "LoadAndFault/" + i + "/" + ThreadLocalRandom.current().nextInt(1_000_000);
-    HttpResponse<String> r = send("POST", "/api/v1/auth/login", null,
+    String current = phase.get();
+    HttpResponse<String> r = send(base, "POST", "/api/v1/auth/login", null,
         "{\"username\":\"" + userNames.get(i) + "\",\"password\":\"password-" + i + "\"}", agent);
     if (r != null && r.statusCode() == 200) {
       Matcher id = SESSION_ID.matcher(r.body());
       Matcher token = ACCESS_TOKEN.matcher(r.body());
       if (id.find() && token.find()) {
-        sessions.put(id.group(1), new Known(agent, id.group(1), token.group(1)));
+        sessions.put(id.group(1), new Known(agent, id.group(1), token.group(1), base, current));
       }
     }
   }
@@ -181,25 +229,60 @@ public class LoadAndFault {
   static void work() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (!phase.get().equals("done")) {
+      String base = bases.get(random.nextInt(bases.size()));
       int roll = random.nextInt(100);
       if (roll < 3) {
-        login(random.nextInt(userNames.size()));
+        login(base, random.nextInt(userNames.size()));
+        continue;
+      }
+      if (roll < 8 && bases.size() > 1) {
+        tryEndedElsewhere(random);
         continue;
       }
       Known known = pick(random);
       if (known == null) {
         continue;
       }
-      if (roll < 5) {
-        HttpResponse<String> r = send("POST", "/api/v1/auth/logout", known.token, null, known.userAgent);
+      if (roll < 10) {
+        String current = phase.get();
+        HttpResponse<String> r = send(base, "POST", "/api/v1/auth/logout", known.token, null, known.userAgent);
         if (r != null && r.statusCode() == 200) {
+          known.endedOn = base;
+          known.endedInPhase = current;
           known.ended = true;
+          if (OUTAGE.contains(current) && OUTAGE.contains(phase.get())) {
+            known.endedDuringOutageOn = base;
+          }
         }
-      } else if (roll < 15) {
-        send("GET", "/api/v1/auth/sessions", known.token, null, known.userAgent);
+      } else if (roll < 20) {
+        send(base, "GET", "/api/v1/auth/sessions", known.token, null, known.userAgent);
       } else {
-        send("GET", "/api/v1/auth/me", known.token, null, known.userAgent);
+        send(base, "GET", "/api/v1/auth/me", known.token, null, known.userAgent);
       }
+    }
+  }
+
+  /**
+   * Tries a session logged out during the outage on the instance that ended it (which must refuse
+   * it) and on another one (whose answer is counted per phase).
+   */
+  static void tryEndedElsewhere(ThreadLocalRandom random) {
+    List<Known> ended = sessions.values().stream().filter(k -> k.endedDuringOutageOn != null).toList();
+    if (ended.isEmpty()) {
+      return;
+    }
+    Known k = ended.get(random.nextInt(ended.size()));
+    String current = phase.get();
+    HttpResponse<String> there = send(k.endedDuringOutageOn, "GET", "/api/v1/auth/me", k.token, null, k.userAgent);
+    if (there != null && there.statusCode() != 401) {
+      serverErrors.add(current + " the instance that ended " + k.sessionId + " answered " + there.statusCode());
+    }
+    List<String> others = bases.stream().filter(b -> !b.equals(k.endedDuringOutageOn)).toList();
+    String other = others.get(random.nextInt(others.size()));
+    HttpResponse<String> elsewhere = send(other, "GET", "/api/v1/auth/me", k.token, null, k.userAgent);
+    if (elsewhere != null && phase.get().equals(current)) {
+      otherInstance.computeIfAbsent(k.endedInPhase + " -> " + current, p -> new ConcurrentHashMap<>())
+          .merge(elsewhere.statusCode(), 1, Integer::sum);
     }
   }
 
@@ -208,7 +291,7 @@ public class LoadAndFault {
     return live.isEmpty() ? null : live.get(random.nextInt(live.size()));
   }
 
-  static HttpResponse<String> send(String method, String path, String bearer, String json, String agent) {
+  static HttpResponse<String> send(String base, String method, String path, String bearer, String json, String agent) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(10))
         .header("User-Agent", agent);
@@ -254,6 +337,18 @@ public class LoadAndFault {
       System.out.printf("%-27s %8d  %-40s %8.1f %8.1f %8.1f %8.1f%n", name, in.size(), byStatus,
           pct(micros, 50), pct(micros, 95), pct(micros, 99), micros[micros.length - 1] / 1000.0);
     }
+    if (bases.size() > 1) {
+      System.out.println("sessions logged out during an outage, /me on an instance that did not end them, by status"
+          + " (ended in phase -> tried in phase):");
+      for (String ended : OUTAGE) {
+        for (String tried : names) {
+          Map<Integer, Integer> counts = otherInstance.get(ended + " -> " + tried);
+          if (counts != null) {
+            System.out.printf("  %-55s %s%n", ended + " -> " + tried, new TreeMap<>(counts));
+          }
+        }
+      }
+    }
   }
 
   static double pct(long[] sorted, int p) {
@@ -272,13 +367,15 @@ public class LoadAndFault {
         // the user tag, the id's first 16 characters (docs/redis-layout.md)
         String key = "session:{" + k.sessionId.substring(0, 16) + "}:" + k.sessionId;
         boolean inRedis = redis.exists(key);
-        HttpResponse<String> me = send("GET", "/api/v1/auth/me", k.token, null, k.userAgent);
-        int status = me == null ? -1 : me.statusCode();
-        if (!k.ended && (!inRedis || status != 200)) {
-          problems.add("lost session " + k.sessionId + ": in redis=" + inRedis + ", /me=" + status);
-        }
-        if (k.ended && (inRedis || status != 401)) {
-          problems.add("ended session came back " + k.sessionId + ": in redis=" + inRedis + ", /me=" + status);
+        for (String base : bases) {
+          HttpResponse<String> me = send(base, "GET", "/api/v1/auth/me", k.token, null, k.userAgent);
+          int status = me == null ? -1 : me.statusCode();
+          if (!k.ended && (!inRedis || status != 200)) {
+            problems.add("lost session " + k.sessionId + " on " + base + ": in redis=" + inRedis + ", /me=" + status + " (" + k.history() + ")");
+          }
+          if (k.ended && (inRedis || status != 401)) {
+            problems.add("ended session came back " + k.sessionId + " on " + base + ": in redis=" + inRedis + ", /me=" + status + " (" + k.history() + ")");
+          }
         }
       }
       if (problems.isEmpty()) {
@@ -288,8 +385,9 @@ public class LoadAndFault {
     } while (System.nanoTime() < deadline);
 
     long live = sessions.values().stream().filter(k -> !k.ended).count();
-    System.out.printf("sessions: %d live and %d ended as the clients know them; problems: %d; 500s or transport errors: %d%n",
-        live, sessions.size() - live, problems.size(), serverErrors.size());
+    long endedInOutage = sessions.values().stream().filter(k -> k.endedDuringOutageOn != null).count();
+    System.out.printf("sessions: %d live and %d ended (%d of them during the outage) as the clients know them, each checked on %d instance(s); problems: %d; 500s, transport errors or ended sessions accepted by the instance that ended them: %d%n",
+        live, sessions.size() - live, endedInOutage, bases.size(), problems.size(), serverErrors.size());
     problems.stream().limit(20).forEach(p -> System.out.println("  " + p));
     serverErrors.stream().limit(20).forEach(e -> System.out.println("  " + e));
     boolean ok = problems.isEmpty() && serverErrors.isEmpty();
@@ -297,7 +395,7 @@ public class LoadAndFault {
     return ok;
   }
 
-  static void waitForApp() throws Exception {
+  static void waitForApp(String base) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
       try {

@@ -5,7 +5,9 @@
 # replaced by its replica. sentinel: a master, a replica and 3 Sentinels; the master is killed and
 # the Sentinels promote the replica. Prints requests by status and latency percentiles per phase;
 # exits non-zero on any 500 or any lost session.
-#   scripts/load-and-fault.sh [standalone|cluster|sentinel] [--clients 16] [--users 20] [--phase-seconds 10]
+#   scripts/load-and-fault.sh [standalone|cluster|sentinel] [--instances 1] [--clients 16] [--users 20] [--phase-seconds 10]
+# --instances 2: two app instances on the one Redis deployment, each request to either; a session
+# logged out on one during the outage must be refused by the other once Redis is back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,5 +1,6 @@
 package io.sessionkit.example;
 
+import io.lettuce.core.RedisException;
 import io.sessionkit.SessionStore;
 import io.sessionkit.spring.SessionKitProperties;
 import org.slf4j.Logger;
@@ -33,6 +34,16 @@ class AccountStorage {
     log.info(
         "Accounts: in Redis at {} under account:* keys, shared by every instance on it",
         connection.where());
+    // Connect now, so that no request pays for the handshake (bounded by the command timeout,
+    // which a busy machine can exceed); when Redis is unreachable, the first use tries again.
+    try {
+      connection.commands();
+    } catch (RedisException e) {
+      log.warn(
+          "Accounts: Redis at {} does not answer yet ({}); connecting on first use",
+          connection.where(),
+          e.getClass().getSimpleName());
+    }
     return RedisAccountStore.on(connection);
   }
 }

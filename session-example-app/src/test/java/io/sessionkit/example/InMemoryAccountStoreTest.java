@@ -1,0 +1,9 @@
+package io.sessionkit.example;
+
+class InMemoryAccountStoreTest extends AccountStoreContract {
+
+  @Override
+  AccountStore store() {
+    return new InMemoryAccountStore();
+  }
+}
