@@ -12,12 +12,14 @@ import io.sessionkit.redis.RedisSessionStore;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
@@ -84,12 +86,15 @@ final class StoreConfigurations {
     @Bean
     @ConditionalOnMissingBean
     StoreReachability sessionKitStoreReachability(
-        RedisSessionStore store, Environment environment, ApplicationEventPublisher publisher) {
+        RedisSessionStore store,
+        Environment environment,
+        ApplicationEventPublisher publisher,
+        ObjectProvider<ApplicationAvailability> availability) {
       String address =
           RedisLocation.resolve(environment)
               .map(RedisLocation::safeDescription)
               .orElse("(the application's RedisSessionStore bean)");
-      return new StoreReachability(store, address, publisher);
+      return new StoreReachability(store, address, publisher, availability.getIfAvailable());
     }
   }
 

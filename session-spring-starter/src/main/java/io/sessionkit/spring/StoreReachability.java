@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
@@ -36,15 +37,21 @@ final class StoreReachability
   private final SessionStore store;
   private final String address;
   private final ApplicationEventPublisher publisher;
+  private final @Nullable ApplicationAvailability availability;
   private final AtomicBoolean reached = new AtomicBoolean();
   private volatile boolean running;
   private volatile @Nullable ScheduledExecutorService retries;
   private long failures;
 
-  StoreReachability(SessionStore store, String address, ApplicationEventPublisher publisher) {
+  StoreReachability(
+      SessionStore store,
+      String address,
+      ApplicationEventPublisher publisher,
+      @Nullable ApplicationAvailability availability) {
     this.store = store;
     this.address = address;
     this.publisher = publisher;
+    this.availability = availability;
   }
 
   /** Whether the store has answered since start. */
@@ -88,14 +95,19 @@ final class StoreReachability
       answered();
       // queued tasks (a readiness answer) still run; no more retries
       executor.shutdown();
-    } else if (++failures % ERROR_EVERY == 0) {
-      log.error("sessionkit: the Redis session store at {} has not answered since start", address);
+    } else {
+      if (++failures % ERROR_EVERY == 0) {
+        log.error(
+            "sessionkit: the Redis session store at {} has not answered since start", address);
+      }
+      holdReadiness();
     }
   }
 
-  // Boot marks the application ready after start-up; not while the store never answered. The
-  // answer goes out after Boot's event has reached every listener (the one that records the state
-  // among them), from the retry thread, which the store's first answer then overrides.
+  // Boot marks the application ready at the end of its start; not while the store never
+  // answered. The answer goes out from the retry thread (publishing inside Boot's own event would
+  // be recorded before it), and every retry checks again, so a race with Boot's event is put
+  // right within one retry interval.
   @Override
   public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
     ScheduledExecutorService thread = retries;
@@ -103,12 +115,17 @@ final class StoreReachability
         && event.getSource() != this
         && !reached.get()
         && thread != null) {
-      thread.execute(
-          () -> {
-            if (!reached.get()) {
-              AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
-            }
-          });
+      thread.execute(this::holdReadiness);
+    }
+  }
+
+  private void holdReadiness() {
+    if (reached.get()) {
+      return;
+    }
+    if (availability == null
+        || availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+      AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
     }
   }
 
