@@ -359,6 +359,13 @@ final class SessionKitBuilders {
             "refreshTokenName",
             "use a cookie name such as refresh_token")
         .apply(() -> builder.refreshTokenName(strip(cookie.getRefreshTokenName())));
+    if (properties.isProduction() && !cookie.isSecure()) {
+      throw new InvalidSessionKitConfigurationException(
+          "sessionkit.production=true, but sessionkit.cookie.secure=false: browsers would send"
+              + " the session cookies over plain http",
+          "remove sessionkit.cookie.secure=false (behind a TLS-terminating proxy the cookies"
+              + " still need Secure)");
+    }
     builder.secure(cookie.isSecure());
     new Setting("sessionkit.cookie.same-site", "sameSite", "use Strict, Lax or None")
         .apply(() -> builder.sameSite(strip(cookie.getSameSite())));

@@ -27,9 +27,9 @@ public class SessionKitProperties {
   private boolean enabled = true;
 
   /**
-   * Refuse to start on what only suits a single test instance: the in-memory session store (no
-   * Redis configured) or a random per-process JWT key (no sessionkit.jwt.secret). Set it in
-   * production profiles.
+   * Refuse to start on what only suits a test instance: the in-memory session store (no Redis
+   * configured), a random per-process JWT key (no sessionkit.jwt.secret), or cookies without Secure
+   * (sessionkit.cookie.secure=false). Set it in production profiles.
    */
   private boolean production = false;
 

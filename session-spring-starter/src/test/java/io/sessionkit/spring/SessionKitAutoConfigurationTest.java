@@ -365,6 +365,26 @@ class SessionKitAutoConfigurationTest {
   }
 
   @Test
+  void productionRefusesCookiesWithoutSecure() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AUTO_CONFIGURATIONS)
+        .withPropertyValues(
+            "sessionkit.production=true",
+            "sessionkit.jwt.secret=" + SECRET,
+            "sessionkit.cookie.secure=false")
+        .withBean(
+            "ownStore", SessionStore.class, () -> new OutageStore(InMemorySessionStore.create()))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(failure(context))
+                  .isInstanceOf(InvalidSessionKitConfigurationException.class)
+                  .hasMessageContaining(
+                      "sessionkit.production=true, but sessionkit.cookie.secure=false");
+            });
+  }
+
+  @Test
   void productionStartsWithRedisAndASecret() {
     new ApplicationContextRunner()
         .withConfiguration(AUTO_CONFIGURATIONS)
