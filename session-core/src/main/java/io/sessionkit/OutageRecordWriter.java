@@ -126,8 +126,10 @@ final class OutageRecordWriter {
       replayed++;
     }
     for (String sessionId : record.endsToWrite()) {
+      // a session this instance knew: marked even if the store does not hold it yet, so that
+      // another instance's outage login of it is refused when written
       store
-          .revoke(sessionId)
+          .revoke(sessionId, sessionLifetime)
           .ifPresent(
               s ->
                   events.emit(

@@ -393,10 +393,20 @@ public final class SessionManager implements AutoCloseable {
    *     FallbackMode#DENY}
    */
   public boolean logout(String sessionId, ClientInfo client) {
-    return end(sessionId, client, SessionEvent.RevocationReason.LOGOUT);
+    // the id of the caller's own session, from a verified token: real, so worth a marker even if
+    // the store does not hold it yet (another instance may write it from its outage record)
+    return end(sessionId, client, SessionEvent.RevocationReason.LOGOUT, sessionLifetime);
   }
 
   private boolean end(String sessionId, ClientInfo client, SessionEvent.RevocationReason reason) {
+    return end(sessionId, client, reason, Duration.ZERO);
+  }
+
+  private boolean end(
+      String sessionId,
+      ClientInfo client,
+      SessionEvent.RevocationReason reason,
+      Duration markAtLeast) {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(client, "client");
     Instant now = clock.instant();
@@ -411,7 +421,7 @@ public final class SessionManager implements AutoCloseable {
     }
     Optional<Optional<Session>> ended =
         withStore(
-            () -> Optional.of(store.revoke(sessionId)),
+            () -> Optional.of(store.revoke(sessionId, markAtLeast)),
             unavailable -> {
               outageRecord.recordSessionEnded(
                   sessionId, refuseTokensUntil(now), now.plus(sessionLifetime));

@@ -71,11 +71,28 @@ public interface SessionStore extends AutoCloseable {
   SessionPage list(String userId, Optional<String> after, int limit);
 
   /**
-   * Ends one session and removes its refresh state.
+   * Ends one session and removes its refresh state. The same as {@link #revoke(String, Duration)}
+   * with no time to mark an id the store does not hold.
    *
    * @return the session as it was, or empty when no live session had this id
    */
-  Optional<Session> revoke(String sessionId);
+  default Optional<Session> revoke(String sessionId) {
+    return revoke(sessionId, Duration.ZERO);
+  }
+
+  /**
+   * Ends one session and removes its refresh state, and leaves the marker that keeps it ended (see
+   * above) even when the store does not hold it (yet): for at least {@code markAtLeast}. An
+   * instance that created the session during an outage may write it later; the marker makes the
+   * store refuse that write. Callers pass the session lifetime only for ids known to be real (the
+   * session of a verified token, one this instance recorded), since each such call costs a marker
+   * however made-up the id.
+   *
+   * @param markAtLeast how long to keep the marker of an id the store does not hold; {@link
+   *     Duration#ZERO} for none
+   * @return the session as it was, or empty when no live session had this id
+   */
+  Optional<Session> revoke(String sessionId, Duration markAtLeast);
 
   /**
    * Ends every session of the user in one atomic step whose cost does not depend on how many there

@@ -601,6 +601,39 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void aSessionEndedBeforeTheStoreHeldItIsNeverCreatedLater() {
+    // made on another instance during an outage: in its outage record, not in the store yet
+    Session session = newSession(newUser());
+    String tagKey = RefreshTokens.newTagKey(RANDOM);
+    RefreshTokens.Parts token =
+        RefreshTokens.issue(session.id(), 0, RefreshTokens.newNonce(RANDOM), tagKey);
+
+    // logged out here, by the id of a verified token
+    assertThat(store.revoke(session.id(), LIFETIME)).isEmpty();
+    // then the other instance writes its outage record
+    SessionCreation late =
+        store.create(new NewSession(session, 0, token.nonceHash(), tagKey, true), 0);
+
+    assertThat(late.status()).isEqualTo(SessionCreation.Status.ENDED);
+    assertThat(store.touch(session.userId(), session.id(), Duration.ZERO).isLive()).isFalse();
+  }
+
+  @Test
+  void anUnknownIdRevokedWithoutAMarkerLeavesNothing() {
+    Session session = newSession(newUser());
+    String tagKey = RefreshTokens.newTagKey(RANDOM);
+    RefreshTokens.Parts token =
+        RefreshTokens.issue(session.id(), 0, RefreshTokens.newNonce(RANDOM), tagKey);
+
+    assertThat(store.revoke(session.id())).isEmpty();
+
+    // nothing was marked for a made-up id: a real session with it could still be created
+    assertThat(
+            store.create(new NewSession(session, 0, token.nonceHash(), tagKey, false), 0).status())
+        .isEqualTo(SessionCreation.Status.CREATED);
+  }
+
+  @Test
   void evictedAndRevokedAllSessionsAreNeverCreatedAgainBeforeOrAfterReclaim() {
     String user = newUser();
     Held evicted = create(newSession(user), 1);

@@ -204,11 +204,15 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public synchronized Optional<Session> revoke(String sessionId) {
+  public synchronized Optional<Session> revoke(String sessionId, Duration markAtLeast) {
+    Objects.requireNonNull(markAtLeast, "markAtLeast");
     ensureOpen();
     Instant now = clock.instant();
     Optional<Entry> found = live(sessionId, now);
     found.ifPresent(e -> end(e, now));
+    if (found.isEmpty() && !markAtLeast.isNegative() && !markAtLeast.isZero()) {
+      endedMarkers.merge(sessionId, now.plus(markAtLeast), (a, b) -> a.isAfter(b) ? a : b);
+    }
     return found.map(e -> e.session);
   }
 

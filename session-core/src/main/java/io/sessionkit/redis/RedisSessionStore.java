@@ -283,7 +283,8 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> revoke(String sessionId) {
+  public Optional<Session> revoke(String sessionId, Duration markAtLeast) {
+    Objects.requireNonNull(markAtLeast, "markAtLeast");
     Optional<String> tag = SessionIds.tagOf(sessionId);
     if (tag.isEmpty()) {
       return Optional.empty();
@@ -304,7 +305,8 @@ public final class RedisSessionStore implements SessionStore {
             SessionIds.randomPart(sessionId),
             "revoked",
             sessionId,
-            keys.endsChannel());
+            keys.endsChannel(),
+            Long.toString(Math.max(0, markAtLeast.toMillis())));
     forgetCached(keys.index(tag.get()));
     return ended.isEmpty()
         ? Optional.empty()

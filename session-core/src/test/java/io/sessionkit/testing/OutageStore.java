@@ -82,8 +82,8 @@ public final class OutageStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> revoke(String sessionId) {
-    return call(() -> delegate.revoke(sessionId));
+  public Optional<Session> revoke(String sessionId, Duration markAtLeast) {
+    return call(() -> delegate.revoke(sessionId, markAtLeast));
   }
 
   @Override
