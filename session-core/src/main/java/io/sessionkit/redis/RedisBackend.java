@@ -66,8 +66,9 @@ final class RedisBackend implements AutoCloseable {
       new AggregatedWarning(
           log,
           Duration.ofSeconds(10),
-          "{} revocations were not confirmed by a replica within the replica wait: each is in"
-              + " force on the master, and lost if the master fails before its replica has it");
+          "{} logins, refreshes or revocations were not confirmed by a replica within the replica"
+              + " wait: each is in force on the master, and lost if the master fails before its"
+              + " replica has it");
   private volatile boolean closed;
   private final CircuitBreaker breaker;
   private final Duration commandTimeout;
@@ -332,16 +333,16 @@ final class RedisBackend implements AutoCloseable {
   }
 
   /**
-   * Runs a script that may end sessions, and when it did ({@code ended}) and the master has
-   * replicas, answers only once a replica has the change too ({@code WAIT 1}), or once the replica
-   * wait has passed (logged, aggregated): so that a revocation the user saw succeed survives a
-   * failover. Without a replica wait it is {@link #run}.
+   * Runs a script whose effect a user sees (a login, a refresh, a revocation), and when it changed
+   * something ({@code changed}) and the master has replicas, answers only once a replica has the
+   * change too ({@code WAIT 1}), or once the replica wait has passed (logged, aggregated): so that
+   * what the user saw succeed survives a failover. Without a replica wait it is {@link #run}.
    */
   <T> T runDurably(
       RedisScript script,
       ScriptOutputType type,
       String[] keys,
-      java.util.function.Predicate<T> ended,
+      java.util.function.Predicate<T> changed,
       String... args) {
     if (replicaWait.isZero()) {
       return run(script, type, keys, args);
@@ -350,7 +351,7 @@ final class RedisBackend implements AutoCloseable {
         this::durableLink,
         link -> {
           T result = evaluate(link.sync(), script, type, keys, args);
-          if (ended.test(result)) {
+          if (changed.test(result)) {
             awaitReplica(link.master(keys[0]));
           }
           return result;

@@ -138,8 +138,8 @@ public final class RedisSessionStore implements SessionStore {
               keys.revoked(tag),
               keys.devices(tag)
             },
-            // evicted sessions are revoked sessions
-            (List<Object> answer) -> "created".equals(answer.get(0)) && (Long) answer.get(2) > 0,
+            // a login the user saw succeed survives a failover, and so do the sessions it evicted
+            (List<Object> answer) -> "created".equals(answer.get(0)),
             now(),
             SessionIds.randomPart(session.id()),
             SessionJson.write(session),
@@ -353,8 +353,10 @@ public final class RedisSessionStore implements SessionStore {
               keys.grace(sessionId),
               keys.endMarker(sessionId)
             },
-            // a refresh token presented again: the session is revoked as stolen
-            (List<Object> answer) -> "reuse".equals(answer.get(0)),
+            // the new refresh token the client now holds survives a failover, and so does the
+            // revocation of a session whose refresh token was presented again (theft)
+            (List<Object> answer) ->
+                "rotated".equals(answer.get(0)) || "reuse".equals(answer.get(0)),
             now(),
             SessionIds.randomPart(sessionId),
             sessionId,
@@ -757,12 +759,13 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * How long a revocation (logout, revoke, logout everywhere, an eviction, a refresh token's
-     * theft) waits for a replica to confirm it ({@code WAIT 1}) before it is acknowledged, when the
-     * master has replicas: Redis replicates asynchronously, and a revocation only the dying master
-     * had is lost in a failover. A revocation not confirmed within the wait is acknowledged anyway
-     * (it is in force on the master) and counted in a warning. No wait while the master has no
-     * replica. Zero turns it off. Must be less than the command timeout. Default: 200 ms, or half
-     * the command timeout when that is shorter.
+     * theft), a login and a refresh wait for a replica to confirm them ({@code WAIT 1}) before they
+     * are acknowledged, when the master has replicas: Redis replicates asynchronously, and a write
+     * only the dying master had is lost in a failover (a revoked session would be live again, a new
+     * session or refresh token unknown). A write not confirmed within the wait is acknowledged
+     * anyway (it is in force on the master) and counted in a warning. No wait while the master has
+     * no replica. Zero turns it off. Must be less than the command timeout. Default: 200 ms, or
+     * half the command timeout when that is shorter.
      */
     public Builder replicaWait(Duration wait) {
       this.replicaWait = Require.notNegative(wait, "replicaWait");
