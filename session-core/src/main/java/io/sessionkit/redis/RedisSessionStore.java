@@ -47,13 +47,14 @@ import org.jspecify.annotations.Nullable;
  * Revocations are acknowledged once a replica has them too, when the master has one ({@link
  * Builder#replicaWait}), so that a failover does not undo them.
  *
- * <p>Thread-safe; one multiplexed connection serves all threads, and a second one the writes that
- * may revoke (they wait for a replica there, never holding up the first). Each command waits at
- * most the command timeout; an unreachable or slow Redis surfaces as {@link
- * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands fail
- * at once instead of queueing. After a few failures in a row a circuit breaker makes every call
- * fail at once, drops the connection (it may be half-open) and probes Redis in the background until
- * it answers, so an outage never makes each request wait for a timeout.
+ * <p>Thread-safe; one multiplexed connection serves all threads. Logins, refreshes and revocations
+ * that wait for a replica each have a connection of their own while they do (at most 8), so that no
+ * {@code WAIT} holds up another command. Each command waits at most the command timeout; an
+ * unreachable or slow Redis surfaces as {@link io.sessionkit.SessionStoreUnavailableException}, and
+ * while the connection is down commands fail at once instead of queueing. After a few failures in a
+ * row a circuit breaker makes every call fail at once, drops the connection (it may be half-open)
+ * and probes Redis in the background until it answers, so an outage never makes each request wait
+ * for a timeout.
  */
 public final class RedisSessionStore implements SessionStore {
 
@@ -628,7 +629,8 @@ public final class RedisSessionStore implements SessionStore {
       if (host != null && (host.contains(",") || (host.contains(":") && !isIpv6(host)))) {
         throw new IllegalArgumentException(
             "uri must name one host (redis://host:port); for a Redis Cluster give its nodes with"
-                + " clusterNodes(\"host:port\", ...) (in Spring Boot sessionkit.redis.cluster.nodes),"
+                + " clusterNodes(\"host:port\", ...) (in Spring Boot sessionkit.redis.cluster.nodes, in"
+                + " the example app REDIS_CLUSTER_NODES),"
                 + " for Sentinel use redis-sentinel://host:port,host:port#master");
       }
       this.uri = parsed;
