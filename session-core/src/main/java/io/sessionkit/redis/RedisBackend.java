@@ -50,15 +50,24 @@ final class RedisBackend implements AutoCloseable {
   private static final Duration SLOT_MOVE_PAUSE = Duration.ofMillis(25);
   private static final Duration SLOT_MOVE_MAX_PAUSE = Duration.ofMillis(100);
 
+  /** Connections for writes that wait for a replica, at most: as many such writes at a time. */
+  static final int DURABLE_CONNECTIONS = 8;
+
   /** How long the replica count of a master is trusted before INFO is asked again. */
   private static final Duration REPLICA_COUNT_AGE = Duration.ofSeconds(1);
 
   private final RedisConnector connector;
   private final Object connectLock = new Object();
   private volatile RedisLink connection;
-  // revocations and whatever may revoke (create, rotate): WAIT blocks a connection's later
-  // commands in Redis, so it never runs on the connection every request shares
-  private volatile RedisLink durable;
+  // logins, refreshes and revocations, when they wait for a replica: WAIT blocks a connection's
+  // later commands in Redis, so each such write has a connection to itself, never the one every
+  // request shares, and never queued behind another write's WAIT
+  private final java.util.concurrent.BlockingQueue<RedisLink> idleDurable =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  private final java.util.Set<RedisLink> openDurable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.Semaphore durableSlots =
+      new java.util.concurrent.Semaphore(DURABLE_CONNECTIONS);
   private final Duration replicaWait;
   private final java.util.Map<String, ReplicaCount> replicaCounts =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,8 +75,9 @@ final class RedisBackend implements AutoCloseable {
       new AggregatedWarning(
           log,
           Duration.ofSeconds(10),
-          "{} revocations were not confirmed by a replica within the replica wait: each is in"
-              + " force on the master, and lost if the master fails before its replica has it");
+          "{} logins, refreshes or revocations were not confirmed by a replica within the replica"
+              + " wait: each is in force on the master, and lost if the master fails before its"
+              + " replica has it");
   private volatile boolean closed;
   private final CircuitBreaker breaker;
   private final Duration commandTimeout;
@@ -337,29 +347,75 @@ final class RedisBackend implements AutoCloseable {
   }
 
   /**
-   * Runs a script that may end sessions, and when it did ({@code ended}) and the master has
-   * replicas, answers only once a replica has the change too ({@code WAIT 1}), or once the replica
-   * wait has passed (logged, aggregated): so that a revocation the user saw succeed survives a
-   * failover. Without a replica wait it is {@link #run}.
+   * Runs a script whose effect a user sees (a login, a refresh, a revocation), and when it changed
+   * something ({@code changed}) and the master has replicas, answers only once a replica has the
+   * change too ({@code WAIT 1}), or once the replica wait has passed (logged, aggregated): so that
+   * what the user saw succeed survives a failover. Without a replica wait it is {@link #run}.
    */
   <T> T runDurably(
       RedisScript script,
       ScriptOutputType type,
       String[] keys,
-      java.util.function.Predicate<T> ended,
+      java.util.function.Predicate<T> changed,
       String... args) {
     if (replicaWait.isZero()) {
       return run(script, type, keys, args);
     }
-    return callOn(
-        this::durableLink,
-        link -> {
-          T result = evaluate(link.sync(), script, type, keys, args);
-          if (ended.test(result)) {
-            awaitReplica(link.master(keys[0]));
-          }
-          return result;
-        });
+    RedisLink[] borrowed = new RedisLink[1];
+    try {
+      return callOn(
+          () -> borrowed[0] != null ? borrowed[0] : (borrowed[0] = borrowDurable()),
+          link -> {
+            T result = evaluate(link.sync(), script, type, keys, args);
+            if (changed.test(result)) {
+              awaitReplica(link.master(keys[0]));
+            }
+            return result;
+          });
+    } finally {
+      if (borrowed[0] != null) {
+        giveBack(borrowed[0]);
+      }
+    }
+  }
+
+  private RedisLink borrowDurable() {
+    try {
+      if (!durableSlots.tryAcquire(commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new RedisCommandTimeoutException(
+            "all "
+                + DURABLE_CONNECTIONS
+                + " connections for writes that wait for a replica are busy");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted while waiting for a connection", e);
+    }
+    RedisLink link = idleDurable.poll();
+    if (link != null && link.connection().isOpen()) {
+      return link;
+    }
+    try {
+      if (closed) {
+        throw new IllegalStateException("this RedisSessionStore is closed");
+      }
+      RedisLink opened = connector.connect();
+      openDurable.add(opened);
+      return opened;
+    } catch (RuntimeException e) {
+      durableSlots.release();
+      throw e;
+    }
+  }
+
+  private void giveBack(RedisLink link) {
+    if (!closed && link.connection().isOpen() && openDurable.contains(link)) {
+      idleDurable.offer(link);
+    } else {
+      openDurable.remove(link);
+      link.connection().closeAsync();
+    }
+    durableSlots.release();
   }
 
   @SuppressWarnings("unchecked")
@@ -388,6 +444,9 @@ final class RedisBackend implements AutoCloseable {
     }
     if (known.replicas() > 0 && master.sync().waitForReplication(1, replicaWait.toMillis()) < 1) {
       unconfirmed.record();
+      // a replica that does not keep up (a full resync, a stall) is not waited for again until
+      // its count is asked again: a write costs the replica wait at most once a second per master
+      replicaCounts.put(master.address(), new ReplicaCount(0, System.nanoTime()));
     }
   }
 
@@ -398,12 +457,15 @@ final class RedisBackend implements AutoCloseable {
     } catch (RedisCommandExecutionException noInfo) {
       return 1; // an ACL without INFO: wait, and let the wait's bound keep it short
     }
+    // slaveN:ip=…,port=…,state=online,offset=…,lag=…; a replica still syncing (wait_bgsave,
+    // send_bulk) acknowledges nothing until it is done
+    int online = 0;
     for (String line : info.split("\r?\n")) {
-      if (line.startsWith("connected_slaves:")) {
-        return Integer.parseInt(line.substring("connected_slaves:".length()).strip());
+      if (line.startsWith("slave") && line.contains("state=online")) {
+        online++;
       }
     }
-    return 0;
+    return online;
   }
 
   <T> T call(Command<T> command) {
@@ -489,19 +551,15 @@ final class RedisBackend implements AutoCloseable {
   // rather than wait for TCP to notice, and let the next call connect afresh.
   private void dropConnection() {
     RedisLink dropped;
-    RedisLink droppedDurable;
     loadedScripts.clear();
     synchronized (connectLock) {
       dropped = connection;
       connection = null;
-      droppedDurable = durable;
-      durable = null;
     }
-    for (RedisLink link : new RedisLink[] {dropped, droppedDurable}) {
-      if (link != null) {
-        link.connection().closeAsync();
-      }
+    if (dropped != null) {
+      dropped.connection().closeAsync();
     }
+    closeDurable();
   }
 
   private static boolean isTransient(RedisCommandExecutionException e) {
@@ -520,19 +578,12 @@ final class RedisBackend implements AutoCloseable {
         describe() + " is unavailable: " + e.getMessage(), e);
   }
 
-  private RedisLink durableLink() {
-    RedisLink current = durable;
-    if (current != null) {
-      return current;
-    }
-    synchronized (connectLock) {
-      if (closed) {
-        throw new IllegalStateException("this RedisSessionStore is closed");
-      }
-      if (durable == null) {
-        durable = connector.connect();
-      }
-      return durable;
+  // borrowed ones close too: their writes fail, as on the shared connection
+  private void closeDurable() {
+    idleDurable.clear();
+    for (RedisLink link : openDurable) {
+      openDurable.remove(link);
+      link.connection().closeAsync();
     }
   }
 
@@ -652,9 +703,7 @@ final class RedisBackend implements AutoCloseable {
       if (connection != null) {
         connection.connection().close();
       }
-      if (durable != null) {
-        durable.connection().close();
-      }
+      closeDurable();
       connector.shutdown();
     }
   }

@@ -47,13 +47,14 @@ import org.jspecify.annotations.Nullable;
  * Revocations are acknowledged once a replica has them too, when the master has one ({@link
  * Builder#replicaWait}), so that a failover does not undo them.
  *
- * <p>Thread-safe; one multiplexed connection serves all threads, and a second one the writes that
- * may revoke (they wait for a replica there, never holding up the first). Each command waits at
- * most the command timeout; an unreachable or slow Redis surfaces as {@link
- * io.sessionkit.SessionStoreUnavailableException}, and while the connection is down commands fail
- * at once instead of queueing. After a few failures in a row a circuit breaker makes every call
- * fail at once, drops the connection (it may be half-open) and probes Redis in the background until
- * it answers, so an outage never makes each request wait for a timeout.
+ * <p>Thread-safe; one multiplexed connection serves all threads. Logins, refreshes and revocations
+ * that wait for a replica each have a connection of their own while they do (at most 8), so that no
+ * {@code WAIT} holds up another command. Each command waits at most the command timeout; an
+ * unreachable or slow Redis surfaces as {@link io.sessionkit.SessionStoreUnavailableException}, and
+ * while the connection is down commands fail at once instead of queueing. After a few failures in a
+ * row a circuit breaker makes every call fail at once, drops the connection (it may be half-open)
+ * and probes Redis in the background until it answers, so an outage never makes each request wait
+ * for a timeout.
  */
 public final class RedisSessionStore implements SessionStore {
 
@@ -139,8 +140,8 @@ public final class RedisSessionStore implements SessionStore {
               keys.revoked(tag),
               keys.devices(tag)
             },
-            // evicted sessions are revoked sessions
-            (List<Object> answer) -> "created".equals(answer.get(0)) && (Long) answer.get(2) > 0,
+            // a login the user saw succeed survives a failover, and so do the sessions it evicted
+            (List<Object> answer) -> "created".equals(answer.get(0)),
             now(),
             SessionIds.randomPart(session.id()),
             SessionJson.write(session),
@@ -356,8 +357,10 @@ public final class RedisSessionStore implements SessionStore {
               keys.grace(sessionId),
               keys.endMarker(sessionId)
             },
-            // a refresh token presented again: the session is revoked as stolen
-            (List<Object> answer) -> "reuse".equals(answer.get(0)),
+            // the new refresh token the client now holds survives a failover, and so does the
+            // revocation of a session whose refresh token was presented again (theft)
+            (List<Object> answer) ->
+                "rotated".equals(answer.get(0)) || "reuse".equals(answer.get(0)),
             now(),
             SessionIds.randomPart(sessionId),
             sessionId,
@@ -629,7 +632,8 @@ public final class RedisSessionStore implements SessionStore {
       if (host != null && (host.contains(",") || (host.contains(":") && !isIpv6(host)))) {
         throw new IllegalArgumentException(
             "uri must name one host (redis://host:port); for a Redis Cluster give its nodes with"
-                + " clusterNodes(\"host:port\", ...) (in Spring Boot sessionkit.redis.cluster.nodes),"
+                + " clusterNodes(\"host:port\", ...) (in Spring Boot sessionkit.redis.cluster.nodes, in"
+                + " the example app REDIS_CLUSTER_NODES),"
                 + " for Sentinel use redis-sentinel://host:port,host:port#master");
       }
       this.uri = parsed;
@@ -761,12 +765,13 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * How long a revocation (logout, revoke, logout everywhere, an eviction, a refresh token's
-     * theft) waits for a replica to confirm it ({@code WAIT 1}) before it is acknowledged, when the
-     * master has replicas: Redis replicates asynchronously, and a revocation only the dying master
-     * had is lost in a failover. A revocation not confirmed within the wait is acknowledged anyway
-     * (it is in force on the master) and counted in a warning. No wait while the master has no
-     * replica. Zero turns it off. Must be less than the command timeout. Default: 200 ms, or half
-     * the command timeout when that is shorter.
+     * theft), a login and a refresh wait for a replica to confirm them ({@code WAIT 1}) before they
+     * are acknowledged, when the master has replicas: Redis replicates asynchronously, and a write
+     * only the dying master had is lost in a failover (a revoked session would be live again, a new
+     * session or refresh token unknown). A write not confirmed within the wait is acknowledged
+     * anyway (it is in force on the master) and counted in a warning. No wait while the master has
+     * no replica. Zero turns it off. Must be less than the command timeout. Default: 200 ms, or
+     * half the command timeout when that is shorter.
      */
     public Builder replicaWait(Duration wait) {
       this.replicaWait = Require.notNegative(wait, "replicaWait");

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * deny mode: while the replica takes over, every request is answered (authenticated, or refused as
  * {@code STORE_UNAVAILABLE}, which the servlet answers 503), none is slower than the command
  * timeout plus a margin for a loaded machine, none fails; once the replica is promoted every live
- * session authenticates again from Redis, and every logout acknowledged before the kill is still in
- * force on the promoted replica (the replica wait made it durable). Each subclass gives the
- * topology, started once per class.
+ * session authenticates again from Redis (a login acknowledged the moment before the kill
+ * included), and every logout acknowledged before the kill is still in force on the promoted
+ * replica (the replica wait made both durable). Each subclass gives the topology, started once per
+ * class.
  */
 abstract class FailoverUnderLoad {
 
@@ -109,11 +110,14 @@ abstract class FailoverUnderLoad {
     }
     String victim = masterHolding(live.get(0));
 
-    Load load = new Load(live, loggedOut);
+    Load load = new Load(List.copyOf(live), loggedOut);
     try {
       Await.atMost(Duration.ofSeconds(10))
           .every(Duration.ofMillis(10))
           .until("the load runs", () -> load.answers.get() > 50);
+      // acknowledged the moment before the master dies: the replica wait made its replica have it
+      Login lastMoment = manager.login(live.get(0).session().userId(), Set.of("USER"), CLIENT);
+      live.add(lastMoment);
       topology().kill(victim);
       // every live session authenticates from Redis again once the replica took over
       boolean recovered =

@@ -9,6 +9,7 @@ import io.sessionkit.memory.InMemorySessionStore;
 import io.sessionkit.redis.RedisSessionStore;
 import io.sessionkit.servlet.SessionCookies;
 import io.sessionkit.spring.SessionKitProperties;
+import io.sessionkit.testing.RedisServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,53 @@ class ContractConfigurationIT {
         .containsEntry("sessionkit.jwt.secret", "JWT_SECRET")
         .containsEntry("sessionkit.redis.url", "REDIS_URL")
         .containsEntry("sessionkit.max-sessions-per-user", "MAX_SESSIONS_PER_USER");
+  }
+
+  @Test
+  void redisClusterNodesReachTheClusterSetting() {
+    Map<String, Object> variables =
+        Map.of(
+            "REDIS_CLUSTER_NODES", "127.0.0.1:1,127.0.0.1:2", "JWT_SECRET", ContractSupport.SECRET);
+    try (ConfigurableApplicationContext app = start(variables)) {
+      // built without a cluster to connect to: nothing listens on ports 1 and 2
+      assertThat(app.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
+      assertThat(app.getBean(SessionKitProperties.class).getRedis().getCluster().getNodes())
+          .containsExactly("127.0.0.1:1", "127.0.0.1:2");
+    }
+  }
+
+  @Test
+  void aRedisUrlWithSeveralHostsIsAStartUpErrorNamingRedisClusterNodes() {
+    assertThatThrownBy(
+            () ->
+                start(
+                        Map.of(
+                            "REDIS_URL",
+                            "redis://127.0.0.1:7000,127.0.0.1:7001",
+                            "JWT_SECRET",
+                            ContractSupport.SECRET))
+                    .close())
+        .satisfies(e -> assertThat(messages(e)).contains("REDIS_CLUSTER_NODES"));
+  }
+
+  @Test
+  void aRedisUrlThatReachesAClusterNodeIsAStartUpErrorNamingRedisClusterNodes() {
+    try (RedisServer cluster = RedisServer.startCluster()) {
+      assertThatThrownBy(
+              () ->
+                  start(
+                          Map.of(
+                              "REDIS_URL",
+                              "redis://" + cluster.nodes().get(0),
+                              "JWT_SECRET",
+                              ContractSupport.SECRET))
+                      .close())
+          .satisfies(
+              e ->
+                  assertThat(messages(e))
+                      .contains("cluster_enabled:1")
+                      .contains("REDIS_CLUSTER_NODES"));
+    }
   }
 
   private static ConfigurableApplicationContext start(Map<String, Object> variables) {

@@ -707,11 +707,11 @@ public class SessionKitProperties {
     private Duration commandTimeout = Duration.ofMillis(500);
 
     /**
-     * How long a revocation (logout, revoke, logout everywhere, eviction, refresh-token theft)
-     * waits for a replica to confirm it (WAIT 1) when the master has replicas, so that it survives
-     * a failover; not confirmed in time, it is acknowledged anyway and counted in a warning. 0: no
-     * wait. Below command-timeout; a plain number is milliseconds. Unset: 200ms, or half the
-     * command timeout when that is shorter.
+     * How long a login, a refresh or a revocation (logout, revoke, logout everywhere, eviction,
+     * refresh-token theft) waits for a replica to confirm it (WAIT 1) when the master has replicas,
+     * so that it survives a failover; not confirmed in time, it is acknowledged anyway and counted
+     * in a warning. 0: no wait. Below command-timeout; a plain number is milliseconds. Unset:
+     * 200ms, or half the command timeout when that is shorter.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private @Nullable Duration replicaWait;
