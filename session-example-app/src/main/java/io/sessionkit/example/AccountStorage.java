@@ -3,14 +3,16 @@ package io.sessionkit.example;
 import io.lettuce.core.RedisException;
 import io.sessionkit.SessionStore;
 import io.sessionkit.spring.SessionKitProperties;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Where the accounts live: in the sessions' Redis when {@code REDIS_URL} is set, so that any number
- * of instances on that Redis form one deployment; in memory otherwise, as the sessions are.
+ * Where the accounts live: in the sessions' Redis when {@code REDIS_URL} or {@code
+ * REDIS_CLUSTER_NODES} is set, so that any number of instances on that Redis form one deployment;
+ * in memory otherwise, as the sessions are.
  */
 @Configuration(proxyBeanMethods = false)
 class AccountStorage {
@@ -25,12 +27,20 @@ class AccountStorage {
   AccountStore accountStore(SessionKitProperties sessionKit, SessionStore sessions) {
     SessionKitProperties.Redis redis = sessionKit.getRedis();
     String url = redis.getUrl();
-    if (url == null || url.isBlank()) {
-      log.info("Accounts: in memory (no REDIS_URL): lost on restart, not shared between instances");
+    List<String> clusterNodes = redis.getCluster().getNodes();
+    AccountsRedis connection;
+    if (!clusterNodes.isEmpty()) {
+      connection =
+          AccountsRedis.cluster(clusterNodes, redis.getCommandTimeout(), redis.getConnectTimeout());
+    } else if (url != null && !url.isBlank()) {
+      connection =
+          AccountsRedis.single(url.strip(), redis.getCommandTimeout(), redis.getConnectTimeout());
+    } else {
+      log.info(
+          "Accounts: in memory (no REDIS_URL or REDIS_CLUSTER_NODES): lost on restart, not shared"
+              + " between instances");
       return new InMemoryAccountStore();
     }
-    AccountsRedis connection =
-        new AccountsRedis(url.strip(), redis.getCommandTimeout(), redis.getConnectTimeout());
     log.info(
         "Accounts: in Redis at {} under account:* keys, shared by every instance on it",
         connection.where());

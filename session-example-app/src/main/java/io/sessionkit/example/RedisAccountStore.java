@@ -2,9 +2,9 @@ package io.sessionkit.example;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.sync.RedisKeyCommands;
 import io.lettuce.core.api.sync.RedisStringCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +80,7 @@ final class RedisAccountStore<
 
   /** A store on the app's own connection to the Redis at {@code redis}. */
   static RedisAccountStore<?> on(AccountsRedis redis) {
-    return new RedisAccountStore<RedisCommands<String, String>>(
+    return new RedisAccountStore<RedisClusterCommands<String, String>>(
         redis::commands, redis.where(), redis);
   }
 

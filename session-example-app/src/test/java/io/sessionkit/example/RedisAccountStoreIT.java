@@ -31,7 +31,8 @@ class RedisAccountStoreIT extends AccountStoreContract {
 
   private RedisAccountStore<?> storeAt(String uri) {
     RedisAccountStore<?> store =
-        RedisAccountStore.on(new AccountsRedis(uri, Duration.ofMillis(500), Duration.ofSeconds(1)));
+        RedisAccountStore.on(
+            AccountsRedis.single(uri, Duration.ofMillis(500), Duration.ofSeconds(1)));
     opened.add(store);
     return store;
   }
