@@ -88,17 +88,14 @@ class RedisSessionStoreBuilderTest {
   }
 
   @Test
-  void theNearCacheOnAClusterIsRefusedWithWhatToSet() {
-    assertThat(
-            catchThrowable(
-                () ->
-                    RedisSessionStore.builder()
-                        .clusterNodes("10.0.0.1:7000")
-                        .nearCache(java.time.Duration.ofSeconds(5), 100)
-                        .build()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("near-cache")
-        .hasMessageContaining("sessionkit.near-cache.enabled=false");
+  void theNearCacheOnAClusterIsBuiltWithoutReachingIt() {
+    try (RedisSessionStore store =
+        RedisSessionStore.builder()
+            .clusterNodes("10.0.0.1:7000")
+            .nearCache(java.time.Duration.ofSeconds(5), 100)
+            .build()) {
+      assertThat(store.nearCache()).isPresent();
+    }
   }
 
   @Test
