@@ -70,6 +70,8 @@ public class LoadAndFault {
     volatile String endedDuringOutageOn;
     volatile String endedOn;
     volatile String endedInPhase;
+    // a logout answered 503 (or not at all) may or may not have taken effect: either is right
+    volatile String uncertainSince;
 
     Known(String userAgent, String sessionId, String token, String createdOn, String createdInPhase) {
       this.userAgent = userAgent;
@@ -253,6 +255,8 @@ public class LoadAndFault {
           if (OUTAGE.contains(current) && OUTAGE.contains(phase.get())) {
             known.endedDuringOutageOn = base;
           }
+        } else if (r == null || r.statusCode() == 503) {
+          known.uncertainSince = current;
         }
       } else if (roll < 20) {
         send(base, "GET", "/api/v1/auth/sessions", known.token, null, known.userAgent);
@@ -370,6 +374,9 @@ public class LoadAndFault {
         for (String base : bases) {
           HttpResponse<String> me = send(base, "GET", "/api/v1/auth/me", k.token, null, k.userAgent);
           int status = me == null ? -1 : me.statusCode();
+          if (!k.ended && k.uncertainSince != null && !inRedis && status == 401) {
+            continue; // its logout was answered 503 and took effect after all
+          }
           if (!k.ended && (!inRedis || status != 200)) {
             problems.add("lost session " + k.sessionId + " on " + base + ": in redis=" + inRedis + ", /me=" + status + " (" + k.history() + ")");
           }
@@ -385,6 +392,9 @@ public class LoadAndFault {
     } while (System.nanoTime() < deadline);
 
     long live = sessions.values().stream().filter(k -> !k.ended).count();
+    long uncertain = sessions.values().stream()
+        .filter(k -> !k.ended && k.uncertainSince != null).count();
+    System.out.printf("logouts answered 503, whose outcome either way is right: %d%n", uncertain);
     long endedInOutage = sessions.values().stream().filter(k -> k.endedDuringOutageOn != null).count();
     System.out.printf("sessions: %d live and %d ended (%d of them during the outage) as the clients know them, each checked on %d instance(s); problems: %d; 500s, transport errors or ended sessions accepted by the instance that ended them: %d%n",
         live, sessions.size() - live, endedInOutage, bases.size(), problems.size(), serverErrors.size());

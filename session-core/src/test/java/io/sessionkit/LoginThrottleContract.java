@@ -65,8 +65,22 @@ public abstract class LoginThrottleContract {
 
     List<LoginThrottle.Decision> decisions = SessionStoreContract.runTogether(attempts);
 
-    assertThat(decisions.stream().filter(LoginThrottle.Decision::allowed))
-        .hasSize(LIMITS.perAccountAndAddress());
+    long allowed = decisions.stream().filter(LoginThrottle.Decision::allowed).count();
+    if (countsEveryAttemptInOneOrder()) {
+      assertThat(allowed).isEqualTo(LIMITS.perAccountAndAddress());
+    } else {
+      // the account's and the address's counters may see the attempts in different orders: an
+      // attempt within one limit can be over the other, so fewer may pass; never more
+      assertThat(allowed).isLessThanOrEqualTo(LIMITS.perAccountAndAddress());
+    }
+  }
+
+  /**
+   * Whether every counter sees parallel attempts in the same order: true for one server; false on a
+   * Redis Cluster, whose account and address counters may live on different masters.
+   */
+  protected boolean countsEveryAttemptInOneOrder() {
+    return true;
   }
 
   @Test

@@ -22,7 +22,7 @@ class RedisAclSessionStoreIT extends SessionStoreContract {
           + " +evalsha +eval +script|load +mget +lrange +subscribe +wait"
           + " +client|tracking +client|caching"
           + " +time +get +set +del +unlink +exists +rename +pexpire +pttl +publish +incr +decr"
-          + " +lpush +ltrim +hget +hset +hdel +hexists +zadd +zrem +zscore +zcard +zcount"
+          + " +lpush +ltrim +hget +hmget +hset +hdel +hexists +zadd +zrem +zscore +zcard +zcount"
           + " +zrange +zrangebyscore +zrevrange +zrevrangebyscore +zrevrank +zremrangebyrank"
           + " +zremrangebyscore +zunionstore";
 
