@@ -94,9 +94,10 @@ start_app() {
   PORT[$label]=$(free_port)
   envs=("SERVER_PORT=${PORT[$label]}" "REDIS_URL=redis://127.0.0.1:${RPORT[$label]}")
   if [[ ${KIND[$label]} == sessionkit ]]; then
-    # a token that outlives the whole run; throttling out of the way of the bulk logins
+    # a token that outlives the whole run; the login and registration throttles out of the way of
+    # the bulk registrations and logins from one address
     envs+=("JWT_SECRET=$JWT_SECRET_VALUE" "COOKIE_SECURE=false" "ACCESS_TOKEN_EXPIRE_MINUTES=600"
-      "LOGIN_MAX_ATTEMPTS=1000000")
+      "LOGIN_MAX_ATTEMPTS=1000000" "EXAMPLE_REGISTRATION_MAXPERADDRESS=1000000")
   else
     envs+=("SESSION_REPOSITORY=${KIND[$label]#spring-}" "BENCH_PASSWORD=$PASSWORD")
   fi
